@@ -1,0 +1,64 @@
+# Slipway task runner. `make help` lists the targets; CI runs these same targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+UV_VERSION := 0.9.30
+# Use uv from PATH when present, otherwise install a pinned copy into .tools/.
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
+RUN := $(UV) run --frozen
+HOST ?= 127.0.0.1
+PORT ?= 8000
+UNIT_DB := sqlite://:memory:
+COVERAGE_MIN := 95
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(CURDIR)/.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+.PHONY: install
+install: .venv/.synced ## Create .venv from uv.lock (dev tools included)
+	@if [ -d .git ] && [ ! -f .git/hooks/pre-commit ]; then $(RUN) pre-commit install >/dev/null && echo "pre-commit hooks installed"; fi
+
+.PHONY: run
+run: install ## Run the API locally: SQLite, migrations, demo data, http://127.0.0.1:8000
+	DEBUG=true $(RUN) python manage.py migrate --noinput
+	DEBUG=true $(RUN) python manage.py seed_demo
+	@echo "Swagger UI: http://$(HOST):$(PORT)/api/v1/docs   admin: http://$(HOST):$(PORT)/admin/"
+	DEBUG=true $(RUN) python manage.py runserver $(HOST):$(PORT)
+
+.PHONY: fmt
+fmt: install ## Format and auto-fix the code
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+.PHONY: lint
+lint: install ## Lint: ruff, formatting, migrations in sync, deploy checks
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	DATABASE_URL=$(UNIT_DB) DJANGO_SETTINGS_MODULE=tests.settings $(RUN) python manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(UNIT_DB) DJANGO_SETTINGS_MODULE=tests.settings_deploy_check \
+		$(RUN) python manage.py check --deploy --fail-level WARNING
+
+.PHONY: typecheck
+typecheck: install ## Type check with mypy (django-stubs)
+	$(RUN) mypy example_api tests
+
+.PHONY: test-unit
+test-unit: install ## Unit tests only (no PostgreSQL; seconds)
+	DATABASE_URL=$(UNIT_DB) $(RUN) pytest tests/unit -n 2 -q $(PYTEST_ARGS)
+
+.PHONY: test
+test: lint typecheck ## Everything: lint, types, unit + integration (PostgreSQL), coverage gate
+	DATABASE_URL=$(UNIT_DB) $(RUN) pytest tests/unit -n 2 -q --cov --cov-report= $(PYTEST_ARGS)
+	@echo "All layers ran."

@@ -1,0 +1,63 @@
+"""Accounts endpoints: register, log in (token), log out, who am I."""
+
+from http import HTTPStatus
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from example_api.accounts import services
+from example_api.accounts.auth import bearer_token
+from example_api.accounts.schemas import MeOut, RegisterIn, TokenIn, TokenOut, UserOut
+from example_api.schemas import ErrorOut, ValidationErrorOut
+
+router = Router(tags=["accounts"])
+
+
+@router.post(
+    "/users/",
+    auth=None,
+    response={201: UserOut, 409: ErrorOut, 422: ValidationErrorOut},
+    summary="Register a user",
+)
+def register(request: HttpRequest, payload: RegisterIn) -> tuple[int, object]:
+    user = services.register_user(
+        username=payload.username, email=payload.email, password=payload.password
+    )
+    return HTTPStatus.CREATED, user
+
+
+@router.post(
+    "/auth/token/",
+    auth=None,
+    response={200: TokenOut, 401: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut},
+    summary="Log in: exchange username and password for a bearer token",
+)
+def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
+    raw_token, token = services.issue_token(
+        username=payload.username,
+        password=payload.password,
+        client_address=request.META.get(settings.CLIENT_IP_META_KEY, ""),
+    )
+    return {"token": raw_token, "expires_at": token.expires_at}
+
+
+@router.delete(
+    "/auth/token/",
+    auth=bearer_token,
+    response={204: None, 401: ErrorOut},
+    summary="Log out: revoke the token this request carries",
+)
+def revoke_token(request: HttpRequest) -> HttpResponse:
+    services.revoke_token(token=request.auth)  # type: ignore[attr-defined]
+    return HttpResponse(status=HTTPStatus.NO_CONTENT)
+
+
+@router.get(
+    "/users/me/",
+    auth=bearer_token,
+    response={200: MeOut, 401: ErrorOut},
+    summary="The user the token belongs to",
+)
+def me(request: HttpRequest) -> object:
+    return request.auth.user  # type: ignore[attr-defined]

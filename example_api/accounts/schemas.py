@@ -1,0 +1,51 @@
+from datetime import datetime
+from typing import Annotated
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from ninja import Schema
+from pydantic import AfterValidator, StringConstraints
+
+from example_api.schemas import CleanStr, InputSchema
+
+
+def _valid_email(value: str) -> str:
+    try:
+        validate_email(value)
+    except DjangoValidationError:
+        raise ValueError("is not a valid email address") from None
+    return value
+
+
+Username = Annotated[
+    CleanStr, StringConstraints(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
+]
+Email = Annotated[CleanStr, StringConstraints(max_length=254), AfterValidator(_valid_email)]
+Password = Annotated[CleanStr, StringConstraints(min_length=1, max_length=128)]
+
+
+class RegisterIn(InputSchema):
+    username: Username
+    email: Email
+    password: Password
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    email: str
+
+
+class MeOut(UserOut):
+    is_staff: bool
+
+
+class TokenIn(InputSchema):
+    # Any string may be tried; only a wrong one costs a failed attempt.
+    username: Annotated[CleanStr, StringConstraints(min_length=1, max_length=150)]
+    password: Password
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime

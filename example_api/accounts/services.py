@@ -1,0 +1,61 @@
+"""Writes for accounts: registration, login tokens, revocation."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from example_api.accounts.models import ApiToken, User
+from example_api.accounts.selectors import hash_token
+from example_api.accounts.throttle import LoginThrottle
+from example_api.errors import Conflict, InvalidCredentials, RuleViolation, Throttled
+
+
+def register_user(*, username: str, email: str, password: str) -> User:
+    user = User(username=username, email=email)
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise RuleViolation(
+            [
+                {"loc": ["body", "payload", "password"], "msg": message, "type": "weak_password"}
+                for message in exc.messages
+            ]
+        ) from None
+    user.set_password(password)
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict("username is taken")
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # lost a race with a concurrent registration
+        raise Conflict("username is taken") from None
+    return user
+
+
+def issue_token(*, username: str, password: str, client_address: str) -> tuple[str, ApiToken]:
+    """Check the credentials and return (raw token, stored token). The raw token is never
+    stored; only its hash is."""
+    throttle = LoginThrottle(username=username, address=client_address)
+    retry_after = throttle.retry_after()
+    if retry_after:
+        raise Throttled("too many failed login attempts; try again later", retry_after)
+    user = authenticate(username=username, password=password)
+    if user is None:
+        throttle.record_failure()
+        raise InvalidCredentials("invalid username or password")
+    raw_token = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=hash_token(raw_token),
+        expires_at=timezone.now() + settings.API_TOKEN_TTL,
+    )
+    return raw_token, token
+
+
+def revoke_token(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

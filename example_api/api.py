@@ -1,0 +1,57 @@
+"""The NinjaAPI instance: routers, authentication, and one error shape for every failure."""
+
+import structlog
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from example_api.accounts.api import router as accounts_router
+from example_api.accounts.auth import bearer_token
+from example_api.bookings.api import router as bookings_router
+from example_api.errors import DomainError, Throttled
+
+log = structlog.get_logger(__name__)
+
+api = NinjaAPI(
+    title="Slipway example API",
+    version="1.0.0",
+    description="A small booking service: register, log in, book resources without overlaps.",
+    auth=bearer_token,
+    urls_namespace="api",
+)
+api.add_router("", accounts_router)
+api.add_router("", bookings_router)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.detail}, status=exc.status_code)
+    if isinstance(exc, Throttled):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request, {"detail": "missing, invalid, expired or revoked token"}, status=401
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Never a traceback to the client; the log line carries it with the request id.
+    log.exception("unhandled error", path=request.path)
+    return api.create_response(request, {"detail": "internal server error"}, status=500)

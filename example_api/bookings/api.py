@@ -1,0 +1,106 @@
+"""Resources and bookings endpoints. Parse, authorize, call a service, map the answer."""
+
+from http import HTTPStatus
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Path, Query, Router
+
+from example_api.accounts.models import User
+from example_api.bookings import selectors, services
+from example_api.bookings.models import Booking
+from example_api.bookings.schemas import (
+    BookingFilters,
+    BookingIn,
+    BookingOut,
+    BookingPage,
+    ResourceIn,
+    ResourceOut,
+    ResourcePage,
+)
+from example_api.errors import Forbidden, NotFound
+from example_api.pagination import PageParams, paginate
+from example_api.schemas import MAX_ID, ErrorOut, ValidationErrorOut
+
+router = Router(tags=["bookings"])
+
+_AUTH = {401: ErrorOut}
+_BY_ID = {**_AUTH, 404: ErrorOut, 422: ValidationErrorOut}
+
+
+def _viewer(request: HttpRequest) -> User:
+    return request.auth.user  # type: ignore[attr-defined]
+
+
+def _visible_booking_or_404(request: HttpRequest, booking_id: int) -> Booking:
+    booking = selectors.visible_booking(viewer=_viewer(request), booking_id=booking_id)
+    if booking is None:
+        raise NotFound("booking not found")
+    return booking
+
+
+@router.get("/resources/", response={200: ResourcePage, **_AUTH, 422: ValidationErrorOut})
+def list_resources(request: HttpRequest, page: Query[PageParams]) -> dict[str, object]:
+    return paginate(selectors.resources(), page)
+
+
+@router.post(
+    "/resources/",
+    response={201: ResourceOut, **_AUTH, 403: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut},
+    summary="Create a resource (staff only)",
+)
+def create_resource(request: HttpRequest, payload: ResourceIn) -> tuple[int, object]:
+    if not _viewer(request).is_staff:
+        raise Forbidden("only staff may create resources")
+    resource = services.create_resource(name=payload.name, description=payload.description)
+    return HTTPStatus.CREATED, resource
+
+
+@router.post(
+    "/bookings/",
+    response={201: BookingOut, **_AUTH, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut},
+    summary="Book a resource for [start, end)",
+)
+def create_booking(request: HttpRequest, payload: BookingIn) -> tuple[int, object]:
+    booking = services.create_booking(
+        user=_viewer(request),
+        resource_id=payload.resource_id,
+        start=payload.start,
+        end=payload.end,
+        note=payload.note,
+    )
+    return HTTPStatus.CREATED, booking
+
+
+@router.get("/bookings/{booking_id}/", response={200: BookingOut, **_BY_ID})
+def get_booking(request: HttpRequest, booking_id: int = Path(..., ge=1, le=MAX_ID)) -> object:
+    return _visible_booking_or_404(request, booking_id)
+
+
+@router.delete("/bookings/{booking_id}/", response={204: None, **_BY_ID})
+def cancel_booking(
+    request: HttpRequest, booking_id: int = Path(..., ge=1, le=MAX_ID)
+) -> HttpResponse:
+    services.cancel_booking(booking=_visible_booking_or_404(request, booking_id))
+    return HttpResponse(status=HTTPStatus.NO_CONTENT)
+
+
+@router.get(
+    "/users/{user_id}/bookings/",
+    response={200: BookingPage, **_BY_ID},
+    summary="A user's bookings, newest start first",
+)
+def list_user_bookings(
+    request: HttpRequest,
+    filters: Query[BookingFilters],
+    page: Query[PageParams],
+    user_id: int = Path(..., ge=1, le=MAX_ID),
+) -> dict[str, object]:
+    if not selectors.can_list_bookings_of(viewer=_viewer(request), user_id=user_id):
+        raise NotFound("user not found")
+    bookings = selectors.bookings_of_user(
+        user_id=user_id,
+        status=filters.status,
+        starts_after=filters.starts_after,
+        starts_before=filters.starts_before,
+    )
+    return paginate(bookings, page)

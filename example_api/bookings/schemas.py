@@ -1,0 +1,60 @@
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import Field, StringConstraints
+
+from example_api.schemas import CleanStr, Id, InputSchema, UtcDatetime
+
+
+class ResourceIn(InputSchema):
+    name: Annotated[
+        CleanStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+    ]
+    description: Annotated[CleanStr, StringConstraints(max_length=2000)] = ""
+
+
+class ResourceOut(Schema):
+    id: int
+    name: str
+    description: str
+
+
+class BookingIn(InputSchema):
+    resource_id: Id
+    start: UtcDatetime = Field(description="ISO 8601 with an offset; stored in UTC")
+    end: UtcDatetime = Field(description="Exclusive: [start, end)")
+    note: Annotated[CleanStr, StringConstraints(max_length=500)] = ""
+
+
+class StatusFilter(StrEnum):
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class BookingOut(Schema):
+    id: int
+    resource_id: int
+    user_id: int
+    start: datetime
+    end: datetime
+    status: StatusFilter
+    note: str
+    created_at: datetime
+
+
+class BookingFilters(Schema):
+    status: StatusFilter | None = None
+    starts_after: UtcDatetime | None = Field(None, description="Inclusive lower bound on start")
+    starts_before: UtcDatetime | None = Field(None, description="Exclusive upper bound on start")
+
+
+class ResourcePage(Schema):
+    items: list[ResourceOut]
+    count: int
+
+
+class BookingPage(Schema):
+    items: list[BookingOut]
+    count: int

@@ -1,0 +1,71 @@
+"""Request-scoped middleware: request id and access log, and JSON for every /api/ error."""
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+from http import HTTPStatus
+
+import structlog
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+access_log = structlog.get_logger("example_api.access")
+
+# Accept a caller's id (from nginx or a client) only if it is short and harmless to log.
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class RequestIdMiddleware:
+    """Binds a request id to every log line of the request and returns it in X-Request-ID."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        access_log.info(
+            "request",
+            method=request.method,
+            path=request.path,
+            status=response.status_code,
+            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+        return response
+
+
+class ApiJsonErrorsMiddleware:
+    """Under /api/, turns any non-JSON error response (405 from the router, 400 from Django's
+    request checks, ...) into `{"detail": ...}` so clients only ever parse JSON."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            replacement = JsonResponse(
+                {"detail": _reason(response.status_code)}, status=response.status_code
+            )
+            if response.has_header("Allow"):
+                replacement["Allow"] = response["Allow"]
+            return replacement
+        return response
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"

@@ -1,0 +1,165 @@
+"""Django settings. Every value that differs between machines comes from the environment.
+
+DEBUG is off unless DEBUG=true is set, so a forgotten variable fails safe. See
+`.env.example` for the full list of variables.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from example_api.env import env_bool, env_int, env_list, env_str
+from example_api.logging import build_logging_config
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DEBUG", default=False)
+APP_VERSION = env_str("APP_VERSION", "dev")
+
+# --- secret key -------------------------------------------------------------------------------
+_PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "insecure", "dev"}
+SECRET_KEY = env_str("SECRET_KEY")
+if not DEBUG and (
+    SECRET_KEY.lower() in _PLACEHOLDER_SECRETS
+    or SECRET_KEY.startswith("django-insecure")
+    or "change" in SECRET_KEY.lower()
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is missing or a placeholder. With DEBUG off, set SECRET_KEY to at least 50 "
+        'random characters, e.g. python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
+if not SECRET_KEY:
+    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only, refused above
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# --- applications -----------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "ninja",  # serves Swagger UI's files locally instead of from a CDN
+    "example_api.accounts",
+    "example_api.bookings",
+    "example_api.health",
+]
+
+# Only what the API and the admin need; each entry costs on every request.
+MIDDLEWARE = [
+    "example_api.middleware.RequestIdMiddleware",
+    "example_api.middleware.ApiJsonErrorsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "example_api.urls"
+WSGI_APPLICATION = "example_api.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- database ---------------------------------------------------------------------------------
+# PostgreSQL in production (DATABASE_URL=postgres://...); an SQLite file for a local run.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # BEGIN IMMEDIATE takes the write lock at the start of every transaction, so the
+    # check-then-insert of a booking is serialized; SQLite has no exclusion constraints.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+# --- cache: login throttling must be shared by all workers, so Redis in production -----------
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- auth -------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+API_TOKEN_TTL = timedelta(seconds=env_int("API_TOKEN_TTL_SECONDS", 7 * 24 * 3600))
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+LOGIN_MAX_FAILURES_PER_USERNAME = env_int("LOGIN_MAX_FAILURES_PER_USERNAME", 5)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+# Behind a reverse proxy, the META key that carries the client address (e.g. HTTP_X_REAL_IP).
+CLIENT_IP_META_KEY = env_str("CLIENT_IP_META_KEY", "REMOTE_ADDR")
+
+# --- bookings ---------------------------------------------------------------------------------
+BOOKING_MAX_DURATION = timedelta(minutes=env_int("BOOKING_MAX_DURATION_MINUTES", 8 * 60))
+BOOKING_MAX_ACTIVE_PER_USER = env_int("BOOKING_MAX_ACTIVE_PER_USER", 20)
+
+# --- i18n, static -----------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+
+# --- security: strict unless DEBUG ------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    # TLS ends at nginx, which sets X-Forwarded-Proto; probes on loopback stay on plain HTTP.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # API bodies are small; refuse big ones early
+
+# --- logging: JSON lines in production, readable console with DEBUG ---------------------------
+LOGGING = build_logging_config(json=not DEBUG, level=env_str("LOG_LEVEL", "INFO"))

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path
+
+from example_api.api import api
+from example_api.health.views import healthz, readyz
+
+
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    # Unknown paths under /api/ answer in JSON even with DEBUG on.
+    return JsonResponse({"detail": "Not Found"}, status=404)
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# lab.sh: boot local Debian 12 hosts ("a VPS on your laptop") with systemd-nspawn.
+#
+#   lab.sh rootfs              build the cached Debian 12 root filesystem (once, ~80 s)
+#   lab.sh up NAME             boot a fresh host NAME, print its address
+#   lab.sh down NAME           stop host NAME and remove everything it used
+#   lab.sh down-all            stop every lab host (and the lab's NAT table)
+#   lab.sh inventory FILE      write an ansible inventory listing the running hosts
+#   lab.sh list                show running hosts
+#
+# Each host gets a /24 of its own in 10.213.0.0/16: the machine's side of the veth is
+# 10.213.N.1, the guest is 10.213.N.2. The guest reaches package registries through an
+# nftables masquerade table ("slipway_lab") that exists only while a lab host runs.
+# Only run as root (debootstrap, nspawn and ip need it).
+set -euo pipefail
+
+LAB_ROOT=${SLIPWAY_LAB_DIR:-/var/tmp/slipway-lab}       # running hosts (rootfs, pid, log)
+CACHE=${SLIPWAY_CACHE:-$HOME/.cache/slipway}             # rootfs tarball, .deb and pip caches
+TARBALL=$CACHE/debian12-rootfs.tar.zst
+KEY=${SLIPWAY_LAB_KEY:-$CACHE/lab_ed25519}                # the "operator" key, in root's authorized_keys
+SUBNET_PREFIX=10.213
+NFT_TABLE=slipway_lab
+INCLUDE_PKGS=systemd-sysv,dbus,openssh-server,python3,sudo,ca-certificates,iproute2,procps,less
+
+say() { printf '\033[1m[lab]\033[0m %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "must run as root"
+
+# The apt mirror this machine already uses (so the lab needs no configuration of its own).
+host_mirror() {
+    local kind=$1 uri
+    uri=$(grep -h -E '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
+              /etc/apt/sources.list.d/*.list 2>/dev/null \
+          | grep -o -E 'https?://[^ ]+' | grep -E "/debian${kind}/?\$" | head -n1 || true)
+    echo "${uri%/}"
+}
+
+need_tools() {
+    local missing=()
+    command -v debootstrap >/dev/null || missing+=(debootstrap)
+    command -v systemd-nspawn >/dev/null || missing+=(systemd-container)
+    command -v nft >/dev/null || missing+=(nftables)
+    command -v zstd >/dev/null || missing+=(zstd)
+    command -v ssh-keygen >/dev/null || missing+=(openssh-client)
+    if [ ${#missing[@]} -gt 0 ]; then
+        say "installing ${missing[*]}"
+        apt-get update -q >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+    fi
+}
+
+cmd_rootfs() {
+    need_tools
+    if [ -f "$TARBALL" ]; then say "rootfs cached: $TARBALL"; return; fi
+    local mirror security start
+    mirror=${SLIPWAY_MIRROR:-$(host_mirror "")}
+    security=${SLIPWAY_SECURITY_MIRROR:-$(host_mirror "-security")}
+    [ -n "$mirror" ] || die "no Debian mirror found in /etc/apt; set SLIPWAY_MIRROR"
+    mkdir -p "$CACHE"
+    build=$(mktemp -d "$CACHE/rootfs-build.XXXXXX")
+    trap 'rm -rf --one-file-system "$build"' EXIT
+    start=$SECONDS
+    say "debootstrap bookworm from $mirror (about 80 s)"
+    debootstrap --variant=minbase --include="$INCLUDE_PKGS" bookworm "$build" "$mirror" \
+        > "$CACHE/debootstrap.log" 2>&1 || { tail -n 20 "$CACHE/debootstrap.log"; die "debootstrap failed"; }
+    {
+        echo "Types: deb"
+        echo "URIs: $mirror"
+        echo "Suites: bookworm bookworm-updates"
+        echo "Components: main"
+        echo "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
+        if [ -n "$security" ]; then
+            echo
+            echo "Types: deb"
+            echo "URIs: $security"
+            echo "Suites: bookworm-security"
+            echo "Components: main"
+            echo "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
+        fi
+    } > "$build/etc/apt/sources.list.d/debian.sources"
+    rm -f "$build/etc/apt/sources.list"
+    # Per-host identity is made at boot time: no host keys, no machine id in the image.
+    rm -f "$build"/etc/ssh/ssh_host_*
+    : > "$build/etc/machine-id"
+    chroot "$build" systemctl enable systemd-networkd.service >/dev/null 2>&1
+    chroot "$build" apt-get clean
+    say "packing $TARBALL"
+    tar -C "$build" --numeric-owner -I 'zstd -T0 -3' -cf "$TARBALL.tmp" .
+    mv "$TARBALL.tmp" "$TARBALL"
+    say "rootfs ready in $((SECONDS - start)) s ($(du -h "$TARBALL" | cut -f1))"
+}
+
+host_dir() { echo "$LAB_ROOT/$1"; }
+
+free_index() {
+    local n
+    for n in $(seq 1 250); do
+        if ! grep -qx "$n" "$LAB_ROOT"/*/index 2>/dev/null; then echo "$n"; return; fi
+    done
+    die "no free lab subnet"
+}
+
+nat_up() {
+    if [ ! -f "$LAB_ROOT/ip_forward.orig" ]; then
+        sysctl -n net.ipv4.ip_forward > "$LAB_ROOT/ip_forward.orig"
+    fi
+    sysctl -q -w net.ipv4.ip_forward=1
+    nft list table inet "$NFT_TABLE" >/dev/null 2>&1 && return
+    nft -f - <<EOF
+table inet $NFT_TABLE {
+    chain postrouting {
+        type nat hook postrouting priority srcnat; policy accept;
+        ip saddr $SUBNET_PREFIX.0.0/16 ip daddr != $SUBNET_PREFIX.0.0/16 masquerade
+    }
+}
+EOF
+}
+
+nat_down() {
+    nft delete table inet "$NFT_TABLE" 2>/dev/null || true
+    if [ -f "$LAB_ROOT/ip_forward.orig" ]; then
+        sysctl -q -w net.ipv4.ip_forward="$(cat "$LAB_ROOT/ip_forward.orig")"
+        rm -f "$LAB_ROOT/ip_forward.orig"
+    fi
+}
+
+cmd_up() {
+    local name=${1:?usage: lab.sh up NAME}
+    [[ $name =~ ^[a-z][a-z0-9]{0,9}$ ]] || die "host name: lowercase letters and digits, at most 10"
+    local dir root n veth addr start pid
+    dir=$(host_dir "$name")
+    [ ! -e "$dir" ] || die "host $name exists; run: lab.sh down $name"
+    cmd_rootfs
+    [ -f "$KEY" ] || ssh-keygen -q -t ed25519 -N '' -C slipway-lab -f "$KEY"
+    mkdir -p "$LAB_ROOT" "$CACHE/apt-archives/partial" "$CACHE/pip"
+    start=$SECONDS
+    n=$(free_index)
+    mkdir -p "$dir/rootfs"
+    echo "$n" > "$dir/index"
+    root=$dir/rootfs
+    addr=$SUBNET_PREFIX.$n.2
+    veth="ve-$name"
+    say "$name: unpacking rootfs"
+    tar -C "$root" --numeric-owner -I zstd -xf "$TARBALL"
+
+    # Identity, network, operator key, the machine's extra CA certificates.
+    echo "$name" > "$root/etc/hostname"
+    printf '127.0.0.1 localhost\n127.0.1.1 %s\n' "$name" > "$root/etc/hosts"
+    ssh-keygen -q -A -f "$root"
+    cat > "$root/etc/systemd/network/80-lab.network" <<EOF
+[Match]
+Name=host0
+
+[Network]
+Address=$addr/24
+Gateway=$SUBNET_PREFIX.$n.1
+LinkLocalAddressing=no
+IPv6AcceptRA=no
+
+[Link]
+RequiredForOnline=no
+EOF
+    install -d -m 700 "$root/root/.ssh"
+    install -m 600 "$KEY.pub" "$root/root/.ssh/authorized_keys"
+    if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+        cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+        chroot "$root" update-ca-certificates >/dev/null 2>&1
+        # pip ships its own CA bundle; make it use the system store the certs went into.
+        printf '[global]\ncert = /etc/ssl/certs/ca-certificates.crt\n' > "$root/etc/pip.conf"
+    fi
+
+    nat_up
+    say "$name: booting (systemd-nspawn, $addr)"
+    # setsid: the host outlives the shell that started it; `lab.sh down` stops it.
+    setsid systemd-nspawn --boot --register=no --keep-unit --console=passive \
+        --machine="$name" --directory="$root" --network-veth \
+        --bind="$CACHE/apt-archives:/var/cache/apt/archives" \
+        --bind="$CACHE/pip:/root/.cache/pip" \
+        > "$dir/nspawn.log" 2>&1 < /dev/null &
+    pid=$!
+    echo "$pid" > "$dir/pid"
+
+    # The machine's side of the veth: a static address, nothing else (no networkd here).
+    local i
+    for i in $(seq 1 100); do
+        ip link show "$veth" >/dev/null 2>&1 && break
+        kill -0 "$pid" 2>/dev/null || { cat "$dir/nspawn.log" >&2; die "$name: nspawn exited"; }
+        sleep 0.1
+    done
+    ip link show "$veth" >/dev/null 2>&1 || die "$name: no interface $veth"
+    sysctl -q -w "net.ipv6.conf.$veth.disable_ipv6=1" || true
+    ip addr add "$SUBNET_PREFIX.$n.1/24" dev "$veth"
+    ip link set "$veth" up
+
+    for i in $(seq 1 300); do
+        if ssh -q "${SSH_OPTS[@]}" -o ConnectTimeout=1 "root@$addr" true 2>/dev/null; then
+            say "$name: up at $addr in $((SECONDS - start)) s (ssh -i $KEY root@$addr)"
+            echo "$addr"
+            return
+        fi
+        kill -0 "$pid" 2>/dev/null || { tail -n 30 "$dir/nspawn.log" >&2; die "$name: nspawn exited"; }
+        sleep 0.2
+    done
+    die "$name: ssh did not answer within 60 s"
+}
+
+cmd_down() {
+    local name=${1:?usage: lab.sh down NAME} dir pid i
+    dir=$(host_dir "$name")
+    [ -d "$dir" ] || { say "$name: not running"; return 0; }
+    if [ -f "$dir/pid" ]; then
+        pid=$(cat "$dir/pid")
+        if kill -0 "$pid" 2>/dev/null; then
+            say "$name: powering off"
+            kill -TERM "$pid" 2>/dev/null || true   # nspawn asks the guest's systemd to power off
+            for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            kill -0 "$pid" 2>/dev/null && { say "$name: forcing"; kill -KILL "$pid" 2>/dev/null || true; sleep 0.5; }
+        fi
+    fi
+    ip link del "ve-$name" 2>/dev/null || true
+    # Never follow bind mounts into the caches: make sure none is left before deleting.
+    if grep -q " $dir/rootfs/" /proc/mounts; then
+        grep " $dir/rootfs/" /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r -n1 umount -l || true
+    fi
+    rm -rf --one-file-system "$dir"
+    say "$name: removed"
+    if ! compgen -G "$LAB_ROOT/*/index" >/dev/null; then nat_down; fi
+}
+
+cmd_down_all() {
+    local d
+    for d in "$LAB_ROOT"/*/; do
+        [ -f "$d/index" ] || [ -f "$d/pid" ] || continue
+        cmd_down "$(basename "$d")"
+    done
+    nat_down
+}
+
+cmd_list() {
+    local d
+    for d in "$LAB_ROOT"/*/; do
+        [ -f "$d/index" ] || continue
+        echo "$(basename "$d") $SUBNET_PREFIX.$(cat "$d/index").2"
+    done
+}
+
+# Writes an inventory of the running hosts: ansible connects as the deploy user and falls
+# back to root (the fresh-VPS login) until the deploy user exists.
+cmd_inventory() {
+    local file=${1:?usage: lab.sh inventory FILE} name addr
+    mkdir -p "$(dirname "$file")"
+    {
+        echo "# Written by lab/lab.sh: the lab hosts that run now."
+        echo "all:"
+        echo "  children:"
+        echo "    app_servers:"
+        echo "      hosts:"
+        while read -r name addr; do
+            echo "        $name:"
+            echo "          ansible_host: $addr"
+        done < <(cmd_list)
+        echo "  vars:"
+        echo "    ansible_ssh_private_key_file: $KEY"
+        echo "    ansible_ssh_common_args: >-"
+        echo "      -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+    } > "$file"
+    say "inventory: $file"
+}
+
+SSH_OPTS=(-i "$KEY" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR)
+
+case ${1:-} in
+    rootfs) cmd_rootfs ;;
+    up) shift; cmd_up "$@" ;;
+    down) shift; cmd_down "$@" ;;
+    down-all) cmd_down_all ;;
+    list) cmd_list ;;
+    inventory) shift; cmd_inventory "$@" ;;
+    *) sed -n '2,12p' "$0"; exit 2 ;;
+esac
