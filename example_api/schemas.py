@@ -23,7 +23,9 @@ def _to_utc(value: datetime) -> datetime:
         raise ValueError("is out of range once converted to UTC") from None
 
 
-CleanStr = Annotated[str, AfterValidator(_reject_nul)]
+# Put after StringConstraints: Annotated[str, StringConstraints(...), NoNul]
+NoNul = AfterValidator(_reject_nul)
+
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 

@@ -3,8 +3,8 @@
 from http import HTTPStatus
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from django.http import HttpRequest
+from ninja import Router, Status
 
 from example_api.accounts import services
 from example_api.accounts.auth import bearer_token
@@ -20,11 +20,11 @@ router = Router(tags=["accounts"])
     response={201: UserOut, 409: ErrorOut, 422: ValidationErrorOut},
     summary="Register a user",
 )
-def register(request: HttpRequest, payload: RegisterIn) -> tuple[int, object]:
+def register(request: HttpRequest, payload: RegisterIn) -> Status[object]:
     user = services.register_user(
         username=payload.username, email=payload.email, password=payload.password
     )
-    return HTTPStatus.CREATED, user
+    return Status(HTTPStatus.CREATED, user)
 
 
 @router.post(
@@ -48,9 +48,9 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     response={204: None, 401: ErrorOut},
     summary="Log out: revoke the token this request carries",
 )
-def revoke_token(request: HttpRequest) -> HttpResponse:
+def revoke_token(request: HttpRequest) -> Status[None]:
     services.revoke_token(token=request.auth)  # type: ignore[attr-defined]
-    return HttpResponse(status=HTTPStatus.NO_CONTENT)
+    return Status(HTTPStatus.NO_CONTENT, None)
 
 
 @router.get(

@@ -6,7 +6,7 @@ from django.core.validators import validate_email
 from ninja import Schema
 from pydantic import AfterValidator, StringConstraints
 
-from example_api.schemas import CleanStr, InputSchema
+from example_api.schemas import InputSchema, NoNul
 
 
 def _valid_email(value: str) -> str:
@@ -17,11 +17,9 @@ def _valid_email(value: str) -> str:
     return value
 
 
-Username = Annotated[
-    CleanStr, StringConstraints(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
-]
-Email = Annotated[CleanStr, StringConstraints(max_length=254), AfterValidator(_valid_email)]
-Password = Annotated[CleanStr, StringConstraints(min_length=1, max_length=128)]
+Username = Annotated[str, StringConstraints(max_length=150, pattern=r"^[\w.@+-]+$"), NoNul]
+Email = Annotated[str, StringConstraints(max_length=254), NoNul, AfterValidator(_valid_email)]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=128), NoNul]
 
 
 class RegisterIn(InputSchema):
@@ -42,7 +40,7 @@ class MeOut(UserOut):
 
 class TokenIn(InputSchema):
     # Any string may be tried; only a wrong one costs a failed attempt.
-    username: Annotated[CleanStr, StringConstraints(min_length=1, max_length=150)]
+    username: Annotated[str, StringConstraints(min_length=1, max_length=150), NoNul]
     password: Password
 
 

@@ -2,8 +2,8 @@
 
 from http import HTTPStatus
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Path, Query, Router
+from django.http import HttpRequest
+from ninja import Path, Query, Router, Status
 
 from example_api.accounts.models import User
 from example_api.bookings import selectors, services
@@ -48,11 +48,11 @@ def list_resources(request: HttpRequest, page: Query[PageParams]) -> dict[str, o
     response={201: ResourceOut, **_AUTH, 403: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut},
     summary="Create a resource (staff only)",
 )
-def create_resource(request: HttpRequest, payload: ResourceIn) -> tuple[int, object]:
+def create_resource(request: HttpRequest, payload: ResourceIn) -> Status[object]:
     if not _viewer(request).is_staff:
         raise Forbidden("only staff may create resources")
     resource = services.create_resource(name=payload.name, description=payload.description)
-    return HTTPStatus.CREATED, resource
+    return Status(HTTPStatus.CREATED, resource)
 
 
 @router.post(
@@ -60,7 +60,7 @@ def create_resource(request: HttpRequest, payload: ResourceIn) -> tuple[int, obj
     response={201: BookingOut, **_AUTH, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut},
     summary="Book a resource for [start, end)",
 )
-def create_booking(request: HttpRequest, payload: BookingIn) -> tuple[int, object]:
+def create_booking(request: HttpRequest, payload: BookingIn) -> Status[object]:
     booking = services.create_booking(
         user=_viewer(request),
         resource_id=payload.resource_id,
@@ -68,7 +68,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> tuple[int, objec
         end=payload.end,
         note=payload.note,
     )
-    return HTTPStatus.CREATED, booking
+    return Status(HTTPStatus.CREATED, booking)
 
 
 @router.get("/bookings/{booking_id}/", response={200: BookingOut, **_BY_ID})
@@ -79,9 +79,9 @@ def get_booking(request: HttpRequest, booking_id: int = Path(..., ge=1, le=MAX_I
 @router.delete("/bookings/{booking_id}/", response={204: None, **_BY_ID})
 def cancel_booking(
     request: HttpRequest, booking_id: int = Path(..., ge=1, le=MAX_ID)
-) -> HttpResponse:
+) -> Status[None]:
     services.cancel_booking(booking=_visible_booking_or_404(request, booking_id))
-    return HttpResponse(status=HTTPStatus.NO_CONTENT)
+    return Status(HTTPStatus.NO_CONTENT, None)
 
 
 @router.get(

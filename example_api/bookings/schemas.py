@@ -5,14 +5,14 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field, StringConstraints
 
-from example_api.schemas import CleanStr, Id, InputSchema, UtcDatetime
+from example_api.schemas import Id, InputSchema, NoNul, UtcDatetime
 
 
 class ResourceIn(InputSchema):
     name: Annotated[
-        CleanStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul
     ]
-    description: Annotated[CleanStr, StringConstraints(max_length=2000)] = ""
+    description: Annotated[str, StringConstraints(max_length=2000), NoNul] = ""
 
 
 class ResourceOut(Schema):
@@ -25,7 +25,7 @@ class BookingIn(InputSchema):
     resource_id: Id
     start: UtcDatetime = Field(description="ISO 8601 with an offset; stored in UTC")
     end: UtcDatetime = Field(description="Exclusive: [start, end)")
-    note: Annotated[CleanStr, StringConstraints(max_length=500)] = ""
+    note: Annotated[str, StringConstraints(max_length=500), NoNul] = ""
 
 
 class StatusFilter(StrEnum):
