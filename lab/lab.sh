@@ -85,6 +85,7 @@ cmd_rootfs() {
     : > "$build/etc/machine-id"
     chroot "$build" systemctl enable systemd-networkd.service >/dev/null 2>&1
     chroot "$build" apt-get clean
+    chmod 755 "$build"   # mktemp made it 0700: unprivileged services could not even chdir to /
     say "packing $TARBALL"
     tar -C "$build" --numeric-owner -I 'zstd -T0 -3' -cf "$TARBALL.tmp" .
     mv "$TARBALL.tmp" "$TARBALL"
@@ -143,12 +144,13 @@ cmd_up() {
     veth="ve-$name"
     say "$name: unpacking rootfs"
     tar -C "$root" --numeric-owner -I zstd -xf "$TARBALL"
+    chmod 755 "$root"
 
     # Identity, network, operator key, the machine's extra CA certificates.
     echo "$name" > "$root/etc/hostname"
     printf '127.0.0.1 localhost\n127.0.1.1 %s\n' "$name" > "$root/etc/hosts"
-    ssh-keygen -q -A -f "$root"
-    cat > "$root/etc/systemd/network/80-lab.network" <<EOF
+    ssh-keygen -q -A -f "$root" >/dev/null
+    cat > "$root/etc/systemd/network/10-lab.network" <<EOF
 [Match]
 Name=host0
 
@@ -193,7 +195,8 @@ EOF
     ip addr add "$SUBNET_PREFIX.$n.1/24" dev "$veth"
     ip link set "$veth" up
 
-    for i in $(seq 1 300); do
+    local deadline=$((SECONDS + 60))
+    while [ $SECONDS -lt $deadline ]; do
         if ssh -q "${SSH_OPTS[@]}" -o ConnectTimeout=1 "root@$addr" true 2>/dev/null; then
             say "$name: up at $addr in $((SECONDS - start)) s (ssh -i $KEY root@$addr)"
             echo "$addr"
