@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "example_api.middleware.RequestIdMiddleware",
     "example_api.middleware.ApiJsonErrorsMiddleware",
+    "example_api.middleware.AllowedHostsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

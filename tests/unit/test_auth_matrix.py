@@ -1,0 +1,92 @@
+"""Who may call what: every endpoint x every kind of caller, as one table.
+
+Callers: no token, an expired token, a revoked token, another (non-staff) user, the owner of
+the booking under test, and staff. Public endpoints must also ignore a bad token."""
+
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.utils import timezone
+
+from example_api.accounts.models import ApiToken
+from tests.conftest import PASSWORD, future, iso, issue_token, make_booking
+
+CALLERS = ["none", "expired", "revoked", "other", "owner", "staff"]
+
+# endpoint -> expected status per caller, in CALLERS order
+MATRIX = {
+    "DELETE /auth/token/": (401, 401, 401, 204, 204, 204),
+    "GET /users/me/": (401, 401, 401, 200, 200, 200),
+    "GET /resources/": (401, 401, 401, 200, 200, 200),
+    "POST /resources/": (401, 401, 401, 403, 403, 201),
+    "POST /bookings/": (401, 401, 401, 201, 201, 201),
+    "GET /bookings/{booking}/": (401, 401, 401, 404, 200, 200),
+    "DELETE /bookings/{booking}/": (401, 401, 401, 404, 204, 204),
+    "GET /users/{owner}/bookings/": (401, 401, 401, 404, 200, 200),
+    "POST /users/": (201, 201, 201, 201, 201, 201),
+    "POST /auth/token/": (200, 200, 200, 200, 200, 200),
+}
+
+CASES = [
+    pytest.param(endpoint, caller, expected[i], id=f"{endpoint} as {caller}")
+    for endpoint, expected in MATRIX.items()
+    for i, caller in enumerate(CALLERS)
+]
+
+
+@pytest.fixture
+def world(make_user, resource):
+    owner, other, staff = make_user("owner"), make_user("other"), make_user("boss", staff=True)
+    booking = make_booking(owner, resource, future())
+    expired = issue_token(owner, expires_in=-timedelta(seconds=1))
+    revoked = issue_token(owner)
+    ApiToken.objects.filter(expires_at__gt=timezone.now()).update(revoked_at=timezone.now())
+    tokens = {
+        "none": None,
+        "expired": expired,
+        "revoked": revoked,
+        "other": issue_token(other),
+        "owner": issue_token(owner),
+        "staff": issue_token(staff),
+    }
+    return {"owner": owner, "booking": booking, "resource": resource, "tokens": tokens}
+
+
+def body_for(endpoint: str, world: dict, caller: str) -> dict | None:
+    start = future(48)
+    return {
+        "POST /resources/": {"name": f"New room for {caller}"},
+        "POST /bookings/": {
+            "resource_id": world["resource"].pk,
+            "start": iso(start),
+            "end": iso(start + timedelta(hours=1)),
+        },
+        "POST /users/": {
+            "username": f"new_{caller}",
+            "email": f"new_{caller}@example.com",
+            "password": PASSWORD,
+        },
+        "POST /auth/token/": {"username": "owner", "password": PASSWORD},
+    }.get(endpoint)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("endpoint", "caller", "expected"), CASES)
+def test_auth_matrix(api, world, endpoint, caller, expected):
+    method, template = endpoint.split(" ")
+    path = "/api/v1" + template.format(booking=world["booking"].pk, owner=world["owner"].pk)
+    response = api.request(
+        method, path, body_for(endpoint, world, caller), token=world["tokens"][caller]
+    )
+    assert response.status_code == expected
+    if expected == HTTPStatus.NO_CONTENT:
+        assert response.content == b""
+    else:
+        body = response.json()
+        if expected == HTTPStatus.UNAUTHORIZED:
+            assert body == {"detail": "missing, invalid, expired or revoked token"}
+        elif expected == HTTPStatus.NOT_FOUND:
+            assert set(body) == {"detail"}  # nothing about the booking leaks
+        elif expected == HTTPStatus.FORBIDDEN:
+            assert body == {"detail": "only staff may create resources"}

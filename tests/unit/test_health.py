@@ -1,0 +1,53 @@
+from unittest import mock
+
+import pytest
+from django.db.utils import OperationalError
+
+from example_api.health import views
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_probe_state(monkeypatch):
+    monkeypatch.setattr(views, "_schema_current", False)
+
+
+def test_healthz(api):
+    response = api.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "version": "dev"}
+
+
+def test_readyz_when_database_answers_and_schema_is_current(api):
+    response = api.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_readyz_reports_pending_migrations(api):
+    with mock.patch.object(
+        views.MigrationExecutor, "migration_plan", return_value=[("migration", False)] * 2
+    ):
+        response = api.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "reason": "2 migrations pending"}
+
+
+def test_readyz_reports_a_database_error(api):
+    with mock.patch.object(views.MigrationExecutor, "__init__", side_effect=OperationalError):
+        response = api.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "reason": "database error: OperationalError",
+    }
+
+
+def test_probes_answer_any_host_but_the_api_does_not(api):
+    assert api.get("/healthz", headers={"Host": "10.9.9.9:8000"}).status_code == 200
+    assert api.get("/api/v1/resources/", headers={"Host": "10.9.9.9:8000"}).status_code == 400
+
+
+def test_probes_refuse_other_methods(api):
+    assert api.post("/healthz").status_code == 405

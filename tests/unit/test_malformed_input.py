@@ -1,0 +1,163 @@
+"""Malformed input of any shape gets a 4xx JSON answer, never a 500 or an HTML page."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import future, iso
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def token(make_user, token_for):
+    return token_for(make_user("alice", staff=True))
+
+
+def assert_json_4xx(response) -> dict:
+    assert 400 <= response.status_code < 500, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert "detail" in body
+    return body
+
+
+start = future()
+GOOD_BOOKING = {"resource_id": 1, "start": iso(start), "end": iso(start + timedelta(hours=1))}
+
+MALFORMED_BODIES = {
+    "bad json": "{not json",
+    "truncated json": '{"resource_id": 1, "start": ',
+    "json array": "[1, 2, 3]",
+    "json string": '"hello"',
+    "json null": "null",
+    "empty": "",
+    "not utf-8": b"\xff\xfe\xfa",
+    "wrong types": {"resource_id": "one", "start": 5, "end": True},
+    "huge integer": {**GOOD_BOOKING, "resource_id": 10**40},
+    "negative id": {**GOOD_BOOKING, "resource_id": -5},
+    "float id": {**GOOD_BOOKING, "resource_id": 1.5},
+    "naive datetimes": {**GOOD_BOOKING, "start": "2030-01-01T09:00:00"},
+    "date only": {**GOOD_BOOKING, "start": "2030-01-01"},
+    "year 9999 with offset": {**GOOD_BOOKING, "start": "9999-12-31T23:00:00-05:00"},
+    "year 0": {**GOOD_BOOKING, "start": "0000-01-01T00:00:00Z"},
+    "nul in note": {**GOOD_BOOKING, "note": "a\x00b"},
+    "very long note": {**GOOD_BOOKING, "note": "x" * 10_000},
+    "unknown field": {**GOOD_BOOKING, "colour": "blue"},
+    "nested object": {**GOOD_BOOKING, "note": {"$gt": ""}},
+    "too big": {**GOOD_BOOKING, "note": "x" * 300_000},
+}
+
+
+@pytest.mark.parametrize("body", MALFORMED_BODIES.values(), ids=MALFORMED_BODIES.keys())
+@pytest.mark.parametrize("path", ["/api/v1/bookings/", "/api/v1/resources/", "/api/v1/users/"])
+def test_malformed_bodies_are_json_4xx(api, token, resource, path, body):
+    assert_json_4xx(api.post(path, body, token=token))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"username": "a\x00b", "email": "a@example.com", "password": "long-enough-pass"},
+        {"username": "has space", "email": "a@example.com", "password": "long-enough-pass"},
+        {"username": "x" * 151, "email": "a@example.com", "password": "long-enough-pass"},
+        {"username": "ok", "email": "not-an-email", "password": "long-enough-pass"},
+        {"username": "ok", "email": "a@example.com", "password": "x" * 129},
+        {"username": "ok", "email": "a@example.com"},
+    ],
+)
+def test_malformed_registrations_are_422(api, body):
+    response = api.post("/api/v1/users/", body)
+    assert response.status_code == 422
+    assert_json_4xx(response)
+
+
+def test_wrong_content_type_is_json_4xx(api, token):
+    response = api.client.post(
+        "/api/v1/bookings/",
+        data="resource_id=1",
+        content_type="text/plain",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert_json_4xx(response)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("put", "/api/v1/bookings/"),
+        ("patch", "/api/v1/users/me/"),
+        ("get", "/api/v1/auth/token/"),
+        ("post", "/api/v1/bookings/1/"),
+    ],
+)
+def test_wrong_method_is_json_405(api, method, path):
+    response = getattr(api.client, method)(path)
+    assert response.status_code == 405
+    assert response.json() == {"detail": "Method Not Allowed"}
+    assert response["Allow"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing/", "/api/v2/bookings/", "/api/", "/api/v1/bookings/1/extra/"]
+)
+def test_unknown_api_paths_are_json_404(api, path):
+    response = api.client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
+
+
+def test_disallowed_host_is_json_400_under_api(api):
+    response = api.client.get("/api/v1/resources/", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Bad Request"}
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+booking_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "resource_id": json_values,
+        "start": json_values | st.datetimes().map(lambda d: d.isoformat()),
+        "end": json_values | st.datetimes().map(lambda d: d.isoformat()),
+        "note": json_values,
+    },
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=booking_like | json_values)
+def test_fuzzed_booking_bodies_never_fail_with_5xx(api, token, body):
+    response = api.post("/api/v1/bookings/", json.dumps(body), token=token)
+    assert response.status_code < 500, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    query=st.dictionaries(
+        st.sampled_from(["limit", "offset", "status", "starts_after", "starts_before"]),
+        st.text(max_size=30),
+    )
+)
+def test_fuzzed_list_queries_never_fail_with_5xx(api, token, query):
+    from example_api.accounts.models import User
+
+    user_id = User.objects.get(username="alice").pk
+    response = api.client.get(
+        f"/api/v1/users/{user_id}/bookings/", query, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code in (200, 422), response.content[:300]
