@@ -12,8 +12,9 @@
 # --- build: resolve the locked dependencies into /opt/venv, collect static files ---------------
 FROM python:3.11-slim-bookworm AS build
 
-# uv comes from PyPI, pinned; it never reaches the runtime stage.
-ARG UV_VERSION=0.13.9
+# uv comes from PyPI, pinned to the Makefile's UV_VERSION; it never reaches the runtime stage.
+# UV_NATIVE_TLS: trust the base image's CA store (where a corporate proxy CA would be added).
+ARG UV_VERSION=0.9.30
 
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -23,7 +24,7 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     UV_PYTHON_DOWNLOADS=never \
     UV_PYTHON_PREFERENCE=only-system \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
-    UV_SYSTEM_CERTS=1
+    UV_NATIVE_TLS=1
 
 RUN pip install --no-cache-dir "uv==${UV_VERSION}"
 
@@ -53,12 +54,16 @@ FROM python:3.11-slim-bookworm AS runtime
 LABEL org.opencontainers.image.title="slipway" \
       org.opencontainers.image.description="Slipway example API (Django, gunicorn)"
 
+# What /healthz reports as "version"; CI passes the commit.
+ARG APP_VERSION=dev
+
 # A fixed, unprivileged uid/gid, so volume permissions and Kubernetes runAsUser can rely on it.
 RUN groupadd --gid 10001 app \
     && useradd --uid 10001 --gid app --no-create-home --no-log-init \
        --home-dir /nonexistent --shell /usr/sbin/nologin app
 
 ENV PATH=/opt/venv/bin:$PATH \
+    APP_VERSION=$APP_VERSION \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=example_api.settings \
@@ -80,8 +85,8 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "/usr/local/bin/healthcheck"]
 
 # gunicorn binds 0.0.0.0:$PORT and starts $WEB_CONCURRENCY workers when no flag says otherwise;
-# GUNICORN_CMD_ARGS adds flags at run time.
+# GUNICORN_CMD_ARGS adds flags at run time. The app writes its own JSON access log (with the
+# request id), so gunicorn's is left off. Exec form: gunicorn is PID 1 and gets SIGTERM.
 CMD ["gunicorn", "example_api.wsgi:application", \
      "--worker-tmp-dir", "/dev/shm", \
-     "--access-logfile", "-", \
      "--graceful-timeout", "20"]

