@@ -86,7 +86,9 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 
 # gunicorn binds 0.0.0.0:$PORT and starts $WEB_CONCURRENCY workers when no flag says otherwise;
 # GUNICORN_CMD_ARGS adds flags at run time. The app writes its own JSON access log (with the
-# request id), so gunicorn's is left off. Exec form: gunicorn is PID 1 and gets SIGTERM.
+# request id), so gunicorn's is left off; so is its control socket, which wants a writable $HOME.
+# Exec form: gunicorn is PID 1 and gets SIGTERM.
 CMD ["gunicorn", "example_api.wsgi:application", \
      "--worker-tmp-dir", "/dev/shm", \
+     "--no-control-socket", \
      "--graceful-timeout", "20"]

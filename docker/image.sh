@@ -164,6 +164,7 @@ smoke_docker() {
     done
     [[ "$status" == healthy ]] || die "container health is '$status' after ${SMOKE_TIMEOUT}s"
     log "docker health status: healthy"
+    docker logs "$name" 2>&1 | check_server_log
 }
 
 cleanup_buildah() {
@@ -232,8 +233,18 @@ smoke_buildah() {
     ((${#hcv[@]})) || die "the image has no HEALTHCHECK"
     "${run[@]}" "${hcv[@]}" || die "the image's HEALTHCHECK command failed: ${hcv[*]}"
     log "the image's HEALTHCHECK passes: ${hcv[*]}"
-    log "server log (head):"
-    head -n 5 "$runlog" >&2
+    check_server_log <"$runlog"
+}
+
+# The server's own log must show no error (a gunicorn [ERROR] line or a JSON "level": "error").
+check_server_log() {
+    local log_text
+    log_text="$(cat)"
+    if grep -qE '\[(ERROR|CRITICAL)\]|"level": "(error|critical)"' <<<"$log_text"; then
+        printf '%s\n' "$log_text" >&2
+        die "the server logged errors (above)"
+    fi
+    log "server log has no errors ($(wc -l <<<"$log_text") lines)"
 }
 
 smoke() {
