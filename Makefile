@@ -58,7 +58,17 @@ typecheck: install ## Type check with mypy (django-stubs)
 test-unit: install ## Unit tests only (no PostgreSQL; seconds)
 	DATABASE_URL=$(UNIT_DB) $(RUN) pytest tests/unit -n 2 -q $(PYTEST_ARGS)
 
+# Finds PostgreSQL (TEST_DATABASE_URL, Docker, or a throwaway local cluster) or stops with
+# a message saying how to provide one; see tests/integration/database.py.
+WITH_POSTGRES := $(RUN) python -m tests.integration.database --
+
+.PHONY: test-integration
+test-integration: install ## Integration tests on real PostgreSQL (concurrency, fuzzing, migrations)
+	$(WITH_POSTGRES) $(RUN) pytest tests/integration -q $(PYTEST_ARGS)
+
 .PHONY: test
-test: lint typecheck ## Everything: lint, types, unit + integration (PostgreSQL), coverage gate
+test: lint typecheck ## Everything: lint, types, unit + integration (PostgreSQL), coverage >= 95%
+	@rm -f .coverage
 	DATABASE_URL=$(UNIT_DB) $(RUN) pytest tests/unit -n 2 -q --cov --cov-report= $(PYTEST_ARGS)
-	@echo "All layers ran."
+	$(WITH_POSTGRES) $(RUN) pytest tests/integration -q --cov --cov-append \
+		--cov-report=term --cov-fail-under=$(COVERAGE_MIN) $(PYTEST_ARGS)

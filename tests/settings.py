@@ -9,6 +9,7 @@ os.environ.setdefault(
 )
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # keep test output readable
 
 from example_api.settings import *  # noqa: F403
 

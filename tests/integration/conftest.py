@@ -1,0 +1,14 @@
+"""The integration layer runs only on PostgreSQL: refuse anything else loudly."""
+
+import pytest
+from django.db import connection
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_postgresql(django_db_setup: None) -> None:
+    if connection.vendor != "postgresql":
+        pytest.exit(
+            "tests/integration needs PostgreSQL; run it through `make test-integration` "
+            "(which finds or starts one) or set DATABASE_URL=postgres://...",
+            returncode=3,
+        )
