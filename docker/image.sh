@@ -4,7 +4,8 @@
 #
 #   docker/image.sh build     build $IMAGE from ./Dockerfile
 #   docker/image.sh smoke     check the built image: non-root, no build tools, migrations run,
-#                             gunicorn serves /healthz, the image's own health check passes
+#                             gunicorn serves /healthz and /readyz, the image's own health check
+#                             passes, and the server logs no error
 #
 # Environment (all optional):
 #   CONTAINER_ENGINE  docker | buildah        (default: docker if its daemon answers, else buildah)
@@ -17,7 +18,7 @@
 #   APP_VERSION       what /healthz reports as "version" (default: the short commit, else dev)
 #   SMOKE_PORT        loopback port for the smoke run (default 18080)
 #   SMOKE_DATABASE_URL  database for the smoke run (default: SQLite in the container's /tmp)
-#   SMOKE_TIMEOUT     seconds to wait for /healthz (default 60)
+#   SMOKE_TIMEOUT     seconds to wait for each probe (default 60)
 #
 # Fails loudly: no engine, no image, or any failed check exits non-zero.
 set -euo pipefail
@@ -104,8 +105,8 @@ build() {
 
 # --- smoke checks -----------------------------------------------------------------------------
 
-check_healthz() {
-    local url="http://127.0.0.1:$SMOKE_PORT/healthz" deadline=$((SECONDS + SMOKE_TIMEOUT)) body=""
+check_probe() { # $1: path (/healthz or /readyz); waits until it answers 200 {"status": "ok"}
+    local url="http://127.0.0.1:$SMOKE_PORT$1" deadline=$((SECONDS + SMOKE_TIMEOUT)) body=""
     while ((SECONDS < deadline)); do
         if body="$(python3 - "$url" 2>/dev/null <<'PY'
 import json, sys, urllib.request
@@ -116,12 +117,18 @@ with urllib.request.urlopen(req, timeout=3) as r:
     print(json.dumps(data))
 PY
         )"; then
-            log "GET /healthz -> 200 $body"
+            log "GET $1 -> 200 $body"
             return 0
         fi
         sleep 1
     done
     return 1
+}
+
+# /healthz: the process serves. /readyz: the database answers and no migration is pending.
+check_probes() {
+    check_probe /healthz || return 1
+    check_probe /readyz
 }
 
 # Inside the image: not root, and nothing that builds or installs code.
@@ -138,33 +145,47 @@ check_static_facts() { # $1: a command prefix that runs argv inside the image
     log "no compilers, no uv, django and gunicorn import"
 }
 
+cleanup_docker() {
+    local status=$?
+    if [[ -n "${SMOKE_CTR:-}" ]]; then
+        if ((status != 0)); then
+            log "container log:"
+            docker logs "$SMOKE_CTR" >&2 2>&1 || true
+        fi
+        docker rm -f "$SMOKE_CTR" >/dev/null 2>&1 || true
+    fi
+    return "$status"
+}
+
 smoke_docker() {
-    local name="slipway-smoke-$$"
     docker image inspect "$IMAGE" >/dev/null 2>&1 || die "no image $IMAGE: run 'make image' first"
     local envs=()
     for e in "${SMOKE_ENV[@]}"; do envs+=(-e "$e"); done
-    # --network host lets SMOKE_DATABASE_URL name a PostgreSQL service on the runner's loopback.
     check_static_facts docker run --rm "${envs[@]}" "$IMAGE"
+    # --network host lets SMOKE_DATABASE_URL name a PostgreSQL service on the runner's loopback.
     log "migrations (the documented one-off command)"
     docker run --rm --network host "${envs[@]}" "$IMAGE" python manage.py migrate --noinput
-    trap 'docker logs "$name" >&2 2>&1 || true; docker rm -f "$name" >/dev/null 2>&1 || true' EXIT
-    # The health check is the image's own command, run more often so the smoke stays short.
-    docker run -d --name "$name" --network host "${envs[@]}" \
+    # A global, not a local: the EXIT trap runs after this function has returned.
+    SMOKE_CTR="slipway-smoke-$$"
+    trap cleanup_docker EXIT
+    # The image's CMD and its own HEALTHCHECK command, checked more often so the smoke stays short.
+    docker run -d --name "$SMOKE_CTR" --network host "${envs[@]}" \
         --health-interval 2s --health-start-period 30s "$IMAGE" >/dev/null
     if [[ "$SMOKE_DATABASE_URL" == sqlite:* ]]; then
-        docker exec "$name" python manage.py migrate --noinput >/dev/null
+        # SQLite lives in the container: the one-off run above migrated a copy that is gone.
+        docker exec "$SMOKE_CTR" python manage.py migrate --noinput >/dev/null
     fi
-    check_healthz || die "/healthz did not answer 200 within ${SMOKE_TIMEOUT}s"
+    check_probes || die "/healthz or /readyz did not answer 200 within ${SMOKE_TIMEOUT}s"
     local status="" deadline=$((SECONDS + SMOKE_TIMEOUT))
     while ((SECONDS < deadline)); do
-        status="$(docker inspect --format '{{.State.Health.Status}}' "$name")"
+        status="$(docker inspect --format '{{.State.Health.Status}}' "$SMOKE_CTR")"
         [[ "$status" == healthy ]] && break
         [[ "$status" == unhealthy ]] && die "Docker reports the container unhealthy"
         sleep 2
     done
     [[ "$status" == healthy ]] || die "container health is '$status' after ${SMOKE_TIMEOUT}s"
-    log "docker health status: healthy"
-    docker logs "$name" 2>&1 | check_server_log
+    log "the image's HEALTHCHECK passes: docker reports the container healthy"
+    docker logs "$SMOKE_CTR" 2>&1 | check_server_log
 }
 
 cleanup_buildah() {
@@ -225,9 +246,9 @@ smoke_buildah() {
     log "starting the image's CMD: ${cmdv[*]}"
     setsid "${run[@]}" "${cmdv[@]}" >"$runlog" 2>&1 &
     SMOKE_PGID=$!
-    if ! check_healthz; then
+    if ! check_probes; then
         cat "$runlog" >&2
-        die "/healthz did not answer 200 within ${SMOKE_TIMEOUT}s"
+        die "/healthz or /readyz did not answer 200 within ${SMOKE_TIMEOUT}s"
     fi
     mapfile -t hcv < <(image_config "$config" Healthcheck)
     ((${#hcv[@]})) || die "the image has no HEALTHCHECK"
