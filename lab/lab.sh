@@ -5,7 +5,7 @@
 #   lab.sh up NAME             boot a fresh host NAME, print its address
 #   lab.sh down NAME           stop host NAME and remove everything it used
 #   lab.sh down-all            stop every lab host (and the lab's NAT table)
-#   lab.sh inventory FILE      write an ansible inventory listing the running hosts
+#   lab.sh inventory DIR       write an ansible inventory (with a generated vault) for them
 #   lab.sh list                show running hosts
 #
 # Each host gets a /24 of its own in 10.213.0.0/16: the machine's side of the veth is
@@ -248,12 +248,15 @@ cmd_list() {
     done
 }
 
-# Writes an inventory of the running hosts: ansible connects as the deploy user and falls
-# back to root (the fresh-VPS login) until the deploy user exists.
+# Writes an ansible inventory directory for the running hosts: hosts.yml, the lab's settings
+# and a vault of secrets generated on the spot (kept, so a re-run deploys the same secrets).
+# Ansible connects as the deploy user and falls back to root (the fresh-VPS login).
 cmd_inventory() {
-    local file=${1:?usage: lab.sh inventory FILE} name addr
-    mkdir -p "$(dirname "$file")"
+    local dir=${1:?usage: lab.sh inventory DIR} name addr
+    command -v ansible-vault >/dev/null || die "ansible-vault not on PATH (make lab-up installs it)"
+    mkdir -p "$dir/group_vars/all"
     {
+        echo "---"
         echo "# Written by lab/lab.sh: the lab hosts that run now."
         echo "all:"
         echo "  children:"
@@ -263,12 +266,40 @@ cmd_inventory() {
             echo "        $name:"
             echo "          ansible_host: $addr"
         done < <(cmd_list)
-        echo "  vars:"
-        echo "    ansible_ssh_private_key_file: $KEY"
-        echo "    ansible_ssh_common_args: >-"
-        echo "      -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
-    } > "$file"
-    say "inventory: $file"
+    } > "$dir/hosts.yml"
+    cat > "$dir/group_vars/all/vars.yml" <<VARS
+---
+# Written by lab/lab.sh. The same settings as inventories/production, for lab hosts.
+bootstrap_user: root
+deploy_user: deploy
+ansible_user: "{{ deploy_user }}"
+ansible_ssh_private_key_file: $KEY
+ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
+deploy_user_ssh_keys:
+  - "$(cat "$KEY.pub")"
+app_name: example_api
+app_domain: "{{ inventory_hostname }}.slipway.test"
+app_extra_hosts: ["{{ ansible_host }}"]
+app_port: 8000
+app_workers: 2
+app_db_name: "{{ app_name }}"
+app_db_user: "{{ app_name }}"
+app_db_password: "{{ vault_app_db_password }}"
+app_secret_key: "{{ vault_app_secret_key }}"
+nginx_tls_mode: selfsigned
+VARS
+    if [ ! -f "$dir/vault-pass" ]; then
+        (umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(32))' > "$dir/vault-pass")
+    fi
+    if [ ! -f "$dir/group_vars/all/vault.yml" ]; then
+        (umask 077; python3 -c 'import secrets
+print("---")
+print(f"vault_app_secret_key: \"{secrets.token_urlsafe(50)}\"")
+print(f"vault_app_db_password: \"{secrets.token_hex(16)}\"")' > "$dir/group_vars/all/vault.yml")
+        ansible-vault encrypt --vault-password-file "$dir/vault-pass" \
+            "$dir/group_vars/all/vault.yml" >/dev/null
+    fi
+    say "inventory: $dir (vault password in $dir/vault-pass)"
 }
 
 SSH_OPTS=(-i "$KEY" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR)
