@@ -1,10 +1,16 @@
 """Failed-login counting in Django's cache, so the limit holds across workers (Redis)."""
 
+import hashlib
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+
+
+def _key(kind: str, value: str) -> str:
+    # Hashed: usernames are client input, and cache keys must be short and plain ASCII.
+    return f"login-fail:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
 
 
 @dataclass(frozen=True)
@@ -17,8 +23,8 @@ class LoginThrottle:
 
     def _limits(self) -> list[tuple[str, int]]:
         return [
-            (f"login-fail:user:{self.username.lower()}", settings.LOGIN_MAX_FAILURES_PER_USERNAME),
-            (f"login-fail:addr:{self.address}", settings.LOGIN_MAX_FAILURES_PER_ADDRESS),
+            (_key("user", self.username.lower()), settings.LOGIN_MAX_FAILURES_PER_USERNAME),
+            (_key("addr", self.address), settings.LOGIN_MAX_FAILURES_PER_ADDRESS),
         ]
 
     def retry_after(self) -> int:

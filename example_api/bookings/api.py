@@ -19,7 +19,7 @@ from example_api.bookings.schemas import (
 )
 from example_api.errors import Forbidden, NotFound
 from example_api.pagination import PageParams, paginate
-from example_api.schemas import MAX_ID, ErrorOut, ValidationErrorOut
+from example_api.schemas import BODY_ERRORS, MAX_ID, ErrorOut, ValidationErrorOut
 
 router = Router(tags=["bookings"])
 
@@ -45,7 +45,7 @@ def list_resources(request: HttpRequest, page: Query[PageParams]) -> dict[str, o
 
 @router.post(
     "/resources/",
-    response={201: ResourceOut, **_AUTH, 403: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut},
+    response={201: ResourceOut, **_AUTH, 403: ErrorOut, 409: ErrorOut, **BODY_ERRORS},
     summary="Create a resource (staff only)",
 )
 def create_resource(request: HttpRequest, payload: ResourceIn) -> Status[object]:
@@ -57,7 +57,7 @@ def create_resource(request: HttpRequest, payload: ResourceIn) -> Status[object]
 
 @router.post(
     "/bookings/",
-    response={201: BookingOut, **_AUTH, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut},
+    response={201: BookingOut, **_AUTH, 404: ErrorOut, 409: ErrorOut, **BODY_ERRORS},
     summary="Book a resource for [start, end)",
 )
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status[object]:

@@ -175,3 +175,10 @@ def test_me_rejects_missing_or_malformed_credentials(api, header):
     response = api.get(ME, headers={"Authorization": header} if header else {})
     assert response.status_code == HTTPStatus.UNAUTHORIZED
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("username", ["ünïcödé", "a b\tc", "x" * 150, "\U0001f600:key"])
+def test_any_username_counts_failures_without_error(api, username):
+    for _ in range(5):
+        assert api.post(TOKEN, {"username": username, "password": "nope-nope-1"}).status_code == 401
+    assert api.post(TOKEN, {"username": username, "password": "nope-nope-1"}).status_code == 429
