@@ -1,0 +1,73 @@
+# Deploy and lab targets. The main Makefile includes this file.
+#
+#   make deploy [INVENTORY=production] [REF=HEAD] [ANSIBLE_ARGS=...]   provision + deploy (site.yml)
+#   make lab-up [LAB_HOST=lab1]    boot a local Debian 12 host, write lab/.state/inventory
+#   make lab-deploy                run site.yml against the lab host(s)
+#   make lab-ssh [LAB_HOST=lab1]   log in to a lab host as the deploy user
+#   make lab-down                  stop every lab host started with lab-up
+#   make test-deploy               boot fresh hosts, deploy, check them like a user (pytest)
+#   make lint-deploy               ansible-lint (production profile), yamllint, bash -n
+#
+# Everything installs itself: Debian packages for the lab (debootstrap, systemd-container,
+# nftables, zstd) and a tools venv (ansible-core, ansible-lint, yamllint, pytest, uv).
+
+SLIPWAY_CACHE ?= $(HOME)/.cache/slipway
+export SLIPWAY_CACHE
+DEPLOY_VENV := $(SLIPWAY_CACHE)/venv
+DEPLOY_BIN := $(DEPLOY_VENV)/bin
+INVENTORY ?= production
+REF ?= HEAD
+ANSIBLE_ARGS ?=
+LAB_HOST ?= lab1
+LAB_INVENTORY := lab/.state/inventory
+# Tools on PATH first; ansible reads ansible/ansible.cfg wherever make runs.
+DEPLOY_ENV := PATH="$(DEPLOY_BIN):$$PATH" ANSIBLE_CONFIG="$(CURDIR)/ansible/ansible.cfg"
+
+$(DEPLOY_VENV)/.installed: lab/requirements-tools.txt
+	@echo "installing deploy tools into $(DEPLOY_VENV)"
+	@python3 -m venv "$(DEPLOY_VENV)"
+	@"$(DEPLOY_BIN)/pip" install --quiet --disable-pip-version-check -r lab/requirements-tools.txt
+	@touch "$@"
+
+.PHONY: deploy-tools
+deploy-tools: $(DEPLOY_VENV)/.installed ## Install ansible, ansible-lint, yamllint, pytest (tools venv)
+
+.PHONY: deploy
+deploy: deploy-tools ## Provision and deploy: site.yml on ansible/inventories/$(INVENTORY)
+	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) site.yml \
+		-e app_release_ref=$(REF) $(ANSIBLE_ARGS)
+
+.PHONY: lab-up
+lab-up: deploy-tools ## Boot a local Debian 12 host (LAB_HOST=lab1) and write its inventory
+	$(DEPLOY_ENV) lab/lab.sh up $(LAB_HOST)
+	$(DEPLOY_ENV) lab/lab.sh inventory $(LAB_INVENTORY)
+
+.PHONY: lab-deploy
+lab-deploy: deploy-tools ## Run site.yml against the lab host(s)
+	@test -f $(LAB_INVENTORY)/hosts.yml || { echo "no lab host: run make lab-up first"; exit 1; }
+	$(DEPLOY_ENV) ansible-playbook -i $(LAB_INVENTORY) --vault-password-file $(LAB_INVENTORY)/vault-pass \
+		ansible/site.yml -e app_release_ref=$(REF) $(ANSIBLE_ARGS)
+
+.PHONY: lab-ssh
+lab-ssh: ## Log in to a lab host as the deploy user (root before the first deploy)
+	@addr=$$(lab/lab.sh list | awk '$$1 == "$(LAB_HOST)" {print $$2}'); \
+	test -n "$$addr" || { echo "$(LAB_HOST) is not running"; exit 1; }; \
+	ssh -i $(SLIPWAY_CACHE)/lab_ed25519 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+		-o LogLevel=ERROR deploy@$$addr || ssh -i $(SLIPWAY_CACHE)/lab_ed25519 \
+		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR root@$$addr
+
+.PHONY: lab-down
+lab-down: ## Stop the lab hosts and remove their files, interfaces and NAT table
+	lab/lab.sh down-all
+	rm -rf $(LAB_INVENTORY)
+
+.PHONY: test-deploy
+test-deploy: deploy-tools ## Deploy tests: boot fresh Debian hosts, run site.yml, check like a user
+	lab/lab.sh rootfs
+	$(DEPLOY_ENV) pytest -c tests/deploy/pytest.ini tests/deploy $(PYTEST_ARGS)
+
+.PHONY: lint-deploy
+lint-deploy: deploy-tools ## Lint the playbooks (ansible-lint production profile, yamllint) and lab scripts
+	cd ansible && $(DEPLOY_ENV) yamllint -s .
+	cd ansible && $(DEPLOY_ENV) ansible-lint
+	bash -n lab/lab.sh
