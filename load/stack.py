@@ -1,0 +1,239 @@
+"""Start and stop the production stack on loopback for load tests and benchmarks.
+
+PostgreSQL (a dedicated database, created and dropped here), Redis (a dedicated db number,
+flushed before and after), the app under a production WSGI server with several workers and
+DEBUG off. Everything listens on 127.0.0.1 only; every process started here is stopped in
+`finally`, also when a run fails or is interrupted.
+"""
+# ruff: noqa: S603 - commands are built from fixed argument lists, never from a shell string
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+
+PG_ADMIN_URL = os.environ.get("LOAD_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_BASE_URL = PG_ADMIN_URL.rsplit("/", 1)[0]
+REDIS_BASE_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+def exit_on_sigterm() -> None:
+    """Turn SIGTERM (a CI timeout, `kill`) into SystemExit so every `finally` still runs."""
+
+    def _exit(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _exit)
+
+
+def log(message: str) -> None:
+    print(f"[load] {message}", flush=True)
+
+
+def app_env(*, db_name: str, redis_db: int, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a production run (DEBUG off) pointed at the dedicated services."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "example_api.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "DATABASE_URL": f"{PG_BASE_URL}/{db_name}",
+            "REDIS_URL": f"{REDIS_BASE_URL}/{redis_db}",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "false",
+            # Load users book all the time; the per-user cap is not what is measured here.
+            "BOOKING_MAX_ACTIVE_PER_USER": "1000000",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    env.update(extra or {})
+    return env
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        return sock.connect_ex((HOST, port)) != 0
+
+
+def _check_name(db_name: str) -> None:
+    if not db_name.replace("_", "").isalnum() or not ("load" in db_name or "bench" in db_name):
+        raise SystemExit(f"refusing database name {db_name!r}: use a name with load or bench")
+
+
+def create_database(db_name: str) -> None:
+    _check_name(db_name)
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{db_name}"')
+
+
+def drop_database(db_name: str) -> None:
+    _check_name(db_name)
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+
+
+def flush_redis(redis_db: int) -> None:
+    client = redis.Redis.from_url(f"{REDIS_BASE_URL}/{redis_db}")
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+
+
+def run(cmd: Sequence[str], env: dict[str, str], timeout: float = 300) -> None:
+    subprocess.run(list(cmd), env=env, cwd=ROOT, check=True, timeout=timeout)
+
+
+@dataclass
+class Server:
+    """A server process group started by us; stop() ends exactly that group."""
+
+    name: str
+    cmd: list[str]
+    port: int
+    log_path: Path
+    proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def start(self, env: dict[str, str], ready_path: str = "/healthz", timeout: float = 60) -> None:
+        if not port_is_free(self.port):
+            raise SystemExit(f"port {self.port} on {HOST} is in use; set another with --port")
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as out:
+            self.proc = subprocess.Popen(
+                self.cmd,
+                env=env,
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        url = f"http://{HOST}:{self.port}{ready_path}"
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                code = self.proc.returncode
+                raise SystemExit(f"{self.name} exited with {code}; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"{self.name} not ready on {url} after {timeout}s; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        pgid = os.getpgid(self.proc.pid)
+        os.killpg(pgid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(pgid, signal.SIGKILL)
+            self.proc.wait(timeout=5)
+        # Workers of the group that outlived their master.
+        with suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGKILL)
+
+
+def gunicorn(app: str, *, port: int, workers: int, log_path: Path) -> Server:
+    cmd = [
+        str(BIN / "gunicorn"),
+        app,
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--bind",
+        f"{HOST}:{port}",
+        "--backlog",
+        "2048",
+        "--graceful-timeout",
+        "5",
+    ]
+    return Server(f"gunicorn-sync-w{workers}", cmd, port, log_path)
+
+
+def granian_wsgi(app: str, *, port: int, workers: int, threads: int, log_path: Path) -> Server:
+    cmd = [
+        str(BIN / "granian"),
+        "--interface",
+        "wsgi",
+        app,
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        str(threads),
+        "--no-ws",
+        "--log-level",
+        "warning",
+    ]
+    return Server(f"granian-wsgi-w{workers}t{threads}", cmd, port, log_path)
+
+
+def granian_asgi(app: str, *, port: int, workers: int, log_path: Path) -> Server:
+    cmd = [
+        str(BIN / "granian"),
+        "--interface",
+        "asgi",
+        app,
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-ws",
+        "--log-level",
+        "warning",
+    ]
+    return Server(f"granian-asgi-w{workers}", cmd, port, log_path)
+
+
+@contextmanager
+def services(*, db_name: str, redis_db: int, keep_db: bool = False) -> Iterator[None]:
+    """A fresh database and an empty Redis db for the duration of the block."""
+    log(f"creating database {db_name}, flushing redis db {redis_db}")
+    create_database(db_name)
+    flush_redis(redis_db)
+    try:
+        yield
+    finally:
+        flush_redis(redis_db)
+        if keep_db:
+            log(f"kept database {db_name}")
+        else:
+            drop_database(db_name)
+            log(f"dropped database {db_name}")
+
+
+def prepare(env: dict[str, str], seed_out: Path, password: str) -> None:
+    """Migrate and seed the dedicated database."""
+    log("migrating")
+    run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+    log("seeding")
+    run([sys.executable, "-m", "load.seed", "--out", str(seed_out), "--password", password], env)
