@@ -127,6 +127,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 API_TOKEN_TTL = timedelta(seconds=env_int("API_TOKEN_TTL_SECONDS", 7 * 24 * 3600))
+# How long a token lookup may be served from the cache. Revocation clears it at once; a
+# deactivated user or a staff change is seen within this many seconds.
+API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 60)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 LOGIN_MAX_FAILURES_PER_USERNAME = env_int("LOGIN_MAX_FAILURES_PER_USERNAME", 5)
 LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)

@@ -5,12 +5,13 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from example_api.accounts.models import ApiToken, User
-from example_api.accounts.selectors import hash_token
+from example_api.accounts.selectors import hash_token, token_cache_key
 from example_api.accounts.throttle import LoginThrottle
 from example_api.errors import Conflict, InvalidCredentials, RuleViolation, Throttled
 
@@ -59,3 +60,5 @@ def issue_token(*, username: str, password: str, client_address: str) -> tuple[s
 
 def revoke_token(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    # Takes effect at once in every worker that shares the cache (Redis in production).
+    cache.delete(token_cache_key(token.key_hash))

@@ -29,9 +29,22 @@ def create_resource(*, name: str, description: str = "") -> Resource:
         raise Conflict("a resource with this name exists") from None
 
 
-@transaction.atomic
 def create_booking(
     *, user: User, resource_id: int, start: datetime, end: datetime, note: str = ""
+) -> Booking:
+    try:
+        return _create_booking(user=user, resource_id=resource_id, start=start, end=end, note=note)
+    except IntegrityError as exc:
+        # Caught outside the transaction, which has rolled back: no savepoint needed.
+        if getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION:
+            log.info("booking conflict", resource_id=resource_id, caught_by="constraint")
+            raise Conflict(CONFLICT_DETAIL) from None
+        raise
+
+
+@transaction.atomic
+def _create_booking(
+    *, user: User, resource_id: int, start: datetime, end: datetime, note: str
 ) -> Booking:
     now = timezone.now()
     problem = range_problem(
@@ -60,16 +73,9 @@ def create_booking(
     if selectors.overlapping_confirmed(resource_id=resource_id, start=start, end=end):
         log.info("booking conflict", resource_id=resource_id, caught_by="precheck")
         raise Conflict(CONFLICT_DETAIL)
-    try:
-        with transaction.atomic():
-            return Booking.objects.create(
-                user=user, resource_id=resource_id, start=start, end=end, note=note
-            )
-    except IntegrityError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION:
-            log.info("booking conflict", resource_id=resource_id, caught_by="constraint")
-            raise Conflict(CONFLICT_DETAIL) from None
-        raise
+    return Booking.objects.create(
+        user=user, resource_id=resource_id, start=start, end=end, note=note
+    )
 
 
 def cancel_booking(*, booking: Booking) -> None:

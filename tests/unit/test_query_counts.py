@@ -1,0 +1,95 @@
+"""Each endpoint's query count, pinned, so an N+1 or a lost cache shows up as a failure.
+
+Measured with a warm token cache (the normal case: a client logs in once and makes many
+requests). The first request with a token costs one more query, for the token lookup."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from example_api.bookings.models import Resource
+from tests.conftest import future, iso, make_booking
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(api, make_user, token_for, resource):
+    user = make_user("alice", staff=True)
+    token = token_for(user)
+    for i in range(15):  # enough rows that a per-row query would show
+        make_booking(user, resource, future(2 * i))
+    Resource.objects.bulk_create(Resource(name=f"R{i}") for i in range(15))
+    assert api.get("/api/v1/users/me/", token=token).status_code == 200  # warms the cache
+    return api, user, token, resource
+
+
+def count_queries(call) -> tuple[int, int, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        status = call()
+    return status, len(queries), [q["sql"] for q in queries]
+
+
+def test_token_lookup_is_one_query_then_cached(api, make_user, token_for):
+    token = token_for(make_user())
+    status, cold, _ = count_queries(lambda: api.get("/api/v1/users/me/", token=token).status_code)
+    assert (status, cold) == (200, 1)
+    status, warm, _ = count_queries(lambda: api.get("/api/v1/users/me/", token=token).status_code)
+    assert (status, warm) == (200, 0)
+
+
+def test_a_deactivated_user_is_refused_once_the_cache_entry_expires(
+    api, make_user, token_for, settings
+):
+    settings.API_TOKEN_CACHE_SECONDS = 0  # no caching: every request sees the database
+    user = make_user()
+    token = token_for(user)
+    assert api.get("/api/v1/users/me/", token=token).status_code == 200
+    user.is_active = False
+    user.save()
+    assert api.get("/api/v1/users/me/", token=token).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("me", 0),
+        ("list resources", 2),  # page + count
+        ("get booking", 1),
+        ("list own bookings", 2),  # page + count
+        ("list another user's bookings as staff", 3),  # + does the user exist
+        ("cancel booking", 2),  # read + update
+        # lock resource, lock user, active count, overlap check, insert; plus the savepoint
+        # and its release that the test's own transaction turns BEGIN/COMMIT into
+        ("create booking", 7),
+    ],
+)
+def test_query_count_per_endpoint(setup, make_user, label, expected):
+    api, user, token, resource = setup
+    booking_id = user.pk and resource.bookings.first().pk
+    other = make_user("bob")
+    start = future(24 * 30)
+    calls = {
+        "me": lambda: api.get("/api/v1/users/me/", token=token),
+        "list resources": lambda: api.get("/api/v1/resources/", token=token),
+        "get booking": lambda: api.get(f"/api/v1/bookings/{booking_id}/", token=token),
+        "list own bookings": lambda: api.get(f"/api/v1/users/{user.pk}/bookings/", token=token),
+        "list another user's bookings as staff": lambda: api.get(
+            f"/api/v1/users/{other.pk}/bookings/", token=token
+        ),
+        "cancel booking": lambda: api.delete(f"/api/v1/bookings/{booking_id}/", token=token),
+        "create booking": lambda: api.post(
+            "/api/v1/bookings/",
+            {
+                "resource_id": resource.pk,
+                "start": iso(start),
+                "end": iso(start + timedelta(hours=1)),
+            },
+            token=token,
+        ),
+    }
+    status, count, sql = count_queries(lambda: calls[label]().status_code)
+    assert status < 300
+    assert count == expected, "\n".join(sql)
