@@ -43,7 +43,10 @@ fmt: install ## Format and auto-fix the code
 	$(RUN) ruff check --fix .
 
 .PHONY: lint
-lint: install ## Lint: ruff, formatting, migrations in sync, deploy checks
+lint: install lint-python lint-docker lint-actions ## Lint everything: Python, Dockerfile, shell, workflows
+
+.PHONY: lint-python
+lint-python: install ## Lint Python: ruff, formatting, migrations in sync, check --deploy
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	DATABASE_URL=$(UNIT_DB) DJANGO_SETTINGS_MODULE=tests.settings $(RUN) python manage.py makemigrations --check --dry-run
@@ -72,3 +75,8 @@ test: lint typecheck ## Everything: lint, types, unit + integration (PostgreSQL)
 	DATABASE_URL=$(UNIT_DB) $(RUN) pytest tests/unit -n 2 -q --cov --cov-report= $(PYTEST_ARGS)
 	$(WITH_POSTGRES) $(RUN) pytest tests/integration -q --cov --cov-append \
 		--cov-report=term --cov-fail-under=$(COVERAGE_MIN) $(PYTEST_ARGS)
+
+# Layers kept in their own fragments: image and workflows, load and bench, deploy and lab.
+include docker/image.mk
+include load/load.mk
+include lab/lab.mk

@@ -31,8 +31,8 @@ def active_token(raw_token: str) -> ApiToken | None:
     key_hash = hash_token(raw_token)
     cached = cache.get(token_cache_key(key_hash))
     if cached is not None:
-        token = _from_cache(key_hash, cached)
-        return token if token.expires_at > timezone.now() else None
+        remembered = _from_cache(key_hash, cached)
+        return remembered if remembered.expires_at > timezone.now() else None
     token = (
         ApiToken.objects.select_related("user")
         .filter(
