@@ -16,7 +16,7 @@ from example_api.logging import build_logging_config
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
-APP_VERSION = env_str("APP_VERSION", "dev")
+APP_VERSION = env_str("APP_VERSION") or "dev"
 
 # --- secret key -------------------------------------------------------------------------------
 _PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "insecure", "dev"}
