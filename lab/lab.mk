@@ -6,7 +6,8 @@
 #   make lab-ssh [LAB_HOST=lab1]   log in to a lab host as the deploy user
 #   make lab-down                  stop every lab host started with lab-up
 #   make test-deploy               boot fresh hosts, deploy, check them like a user (pytest)
-#   make lint-deploy               ansible-lint (production profile), yamllint, bash -n
+#   make test-deploy-vm            the same tests in a QEMU VM (own kernel: sysctl checks run)
+#   make lint-deploy               ansible-lint (production profile), yamllint, shellcheck
 #
 # Everything installs itself: Debian packages for the lab (debootstrap, systemd-container,
 # nftables, zstd) and a tools venv (ansible-core, ansible-lint, yamllint, pytest, uv).
@@ -66,8 +67,14 @@ test-deploy: deploy-tools ## Deploy tests: boot fresh Debian hosts, run site.yml
 	lab/lab.sh rootfs
 	$(DEPLOY_ENV) pytest -c tests/deploy/pytest.ini tests/deploy $(PYTEST_ARGS)
 
+.PHONY: test-deploy-vm
+test-deploy-vm: deploy-tools ## The deploy tests in a QEMU VM with its own kernel (slow without KVM)
+	lab/lab.sh vm-rootfs
+	SLIPWAY_LAB_TIER=vm $(DEPLOY_ENV) pytest -c tests/deploy/pytest.ini tests/deploy $(PYTEST_ARGS)
+
 .PHONY: lint-deploy
 lint-deploy: deploy-tools ## Lint the playbooks (ansible-lint production profile, yamllint) and lab scripts
 	cd ansible && $(DEPLOY_ENV) yamllint -s .
 	cd ansible && $(DEPLOY_ENV) ansible-lint
-	bash -n lab/lab.sh
+	@command -v shellcheck >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q shellcheck >/dev/null
+	shellcheck lab/lab.sh

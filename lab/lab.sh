@@ -3,6 +3,7 @@
 #
 #   lab.sh rootfs              build the cached Debian 12 root filesystem (once, ~80 s)
 #   lab.sh up NAME             boot a fresh host NAME, print its address
+#   lab.sh up-vm NAME          the same as a QEMU VM with its own kernel (KVM, else emulation)
 #   lab.sh down NAME           stop host NAME and remove everything it used
 #   lab.sh down-all            stop every lab host (and the lab's NAT table)
 #   lab.sh inventory DIR       write an ansible inventory (with a generated vault) for them
@@ -17,6 +18,9 @@ set -euo pipefail
 LAB_ROOT=${SLIPWAY_LAB_DIR:-/var/tmp/slipway-lab}       # running hosts (rootfs, pid, log)
 CACHE=${SLIPWAY_CACHE:-$HOME/.cache/slipway}             # rootfs tarball, .deb and pip caches
 TARBALL=$CACHE/debian12-rootfs.tar.zst
+VM_TARBALL=$CACHE/debian12-vm-rootfs.tar.zst                 # the same plus a kernel (QEMU tier)
+VM_MEMORY=${SLIPWAY_VM_MEMORY:-1536}
+VM_DISK=${SLIPWAY_VM_DISK:-6G}
 KEY=${SLIPWAY_LAB_KEY:-$CACHE/lab_ed25519}                # the "operator" key, in root's authorized_keys
 SUBNET_PREFIX=10.213
 NFT_TABLE=slipway_lab
@@ -89,6 +93,7 @@ cmd_rootfs() {
     say "packing $TARBALL"
     tar -C "$build" --numeric-owner -I 'zstd -T0 -3' -cf "$TARBALL.tmp" .
     mv "$TARBALL.tmp" "$TARBALL"
+    rm -rf --one-file-system "$build"
     say "rootfs ready in $((SECONDS - start)) s ($(du -h "$TARBALL" | cut -f1))"
 }
 
@@ -126,33 +131,16 @@ nat_down() {
     fi
 }
 
-cmd_up() {
-    local name=${1:?usage: lab.sh up NAME}
-    [[ $name =~ ^[a-z][a-z0-9]{0,9}$ ]] || die "host name: lowercase letters and digits, at most 10"
-    local dir root n veth addr start pid
-    dir=$(host_dir "$name")
-    [ ! -e "$dir" ] || die "host $name exists; run: lab.sh down $name"
-    cmd_rootfs
-    [ -f "$KEY" ] || ssh-keygen -q -t ed25519 -N '' -C slipway-lab -f "$KEY"
-    mkdir -p "$LAB_ROOT" "$CACHE/apt-archives/partial" "$CACHE/pip"
-    start=$SECONDS
-    n=$(free_index)
-    mkdir -p "$dir/rootfs"
-    echo "$n" > "$dir/index"
-    root=$dir/rootfs
-    addr=$SUBNET_PREFIX.$n.2
-    veth="ve-$name"
-    say "$name: unpacking rootfs"
-    tar -C "$root" --numeric-owner -I zstd -xf "$TARBALL"
-    chmod 755 "$root"
-
-    # Identity, network, operator key, the machine's extra CA certificates.
+# Make an unpacked rootfs into host NAME number N: identity, network (on the interfaces
+# matching MATCH), the operator key, the machine's extra CA certificates.
+prepare_root() {
+    local root=$1 name=$2 n=$3 match=$4 addr=$SUBNET_PREFIX.$3.2
     echo "$name" > "$root/etc/hostname"
     printf '127.0.0.1 localhost\n127.0.1.1 %s\n' "$name" > "$root/etc/hosts"
     ssh-keygen -q -A -f "$root" >/dev/null
     cat > "$root/etc/systemd/network/10-lab.network" <<EOF
 [Match]
-Name=host0
+Name=$match
 
 [Network]
 Address=$addr/24
@@ -174,6 +162,41 @@ EOF
         printf '[global]\ncert = /etc/ssl/certs/ca-certificates.crt\n' > "$root/etc/pip.conf"
     fi
 
+}
+
+# Wait until root gets in over SSH; fails early when the host's process has died.
+wait_ssh() {
+    local name=$1 addr=$2 pid=$3 deadline=$((SECONDS + $4))
+    while [ $SECONDS -lt $deadline ]; do
+        ssh -q "${SSH_OPTS[@]}" -o ConnectTimeout=2 "root@$addr" true 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || { say "$name: its process exited"; return 1; }
+        sleep 0.3
+    done
+    return 1
+}
+
+cmd_up() {
+    local name=${1:?usage: lab.sh up NAME}
+    [[ $name =~ ^[a-z][a-z0-9]{0,9}$ ]] || die "host name: lowercase letters and digits, at most 10"
+    local dir root n veth addr start pid
+    dir=$(host_dir "$name")
+    [ ! -e "$dir" ] || die "host $name exists; run: lab.sh down $name"
+    cmd_rootfs
+    [ -f "$KEY" ] || ssh-keygen -q -t ed25519 -N '' -C slipway-lab -f "$KEY"
+    mkdir -p "$LAB_ROOT" "$CACHE/apt-archives/partial" "$CACHE/pip"
+    start=$SECONDS
+    n=$(free_index)
+    mkdir -p "$dir/rootfs"
+    echo "$n" > "$dir/index"
+    root=$dir/rootfs
+    addr=$SUBNET_PREFIX.$n.2
+    veth="ve-$name"
+    say "$name: unpacking rootfs"
+    tar -C "$root" --numeric-owner -I zstd -xf "$TARBALL"
+    chmod 755 "$root"
+
+    prepare_root "$root" "$name" "$n" host0
+
     nat_up
     say "$name: booting (systemd-nspawn, $addr)"
     # setsid: the host outlives the shell that started it; `lab.sh down` stops it.
@@ -186,8 +209,7 @@ EOF
     echo "$pid" > "$dir/pid"
 
     # The machine's side of the veth: a static address, nothing else (no networkd here).
-    local i
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
         ip link show "$veth" >/dev/null 2>&1 && break
         kill -0 "$pid" 2>/dev/null || { cat "$dir/nspawn.log" >&2; die "$name: nspawn exited"; }
         sleep 0.1
@@ -197,21 +219,120 @@ EOF
     ip addr add "$SUBNET_PREFIX.$n.1/24" dev "$veth"
     ip link set "$veth" up
 
-    local deadline=$((SECONDS + 60))
-    while [ $SECONDS -lt $deadline ]; do
-        if ssh -q "${SSH_OPTS[@]}" -o ConnectTimeout=1 "root@$addr" true 2>/dev/null; then
-            say "$name: up at $addr in $((SECONDS - start)) s (ssh -i $KEY root@$addr)"
-            echo "$addr"
-            return
-        fi
-        kill -0 "$pid" 2>/dev/null || { tail -n 30 "$dir/nspawn.log" >&2; die "$name: nspawn exited"; }
-        sleep 0.2
-    done
-    die "$name: ssh did not answer within 60 s"
+    if ! wait_ssh "$name" "$addr" "$pid" 60; then
+        tail -n 30 "$dir/nspawn.log" >&2
+        die "$name: ssh did not answer within 60 s"
+    fi
+    say "$name: up at $addr in $((SECONDS - start)) s (ssh -i $KEY root@$addr)"
+    echo "$addr"
+}
+
+# --- the QEMU tier: a VM with a kernel of its own ----------------------------------------------
+# For what a container cannot show (kernel settings, the firewall in front of a real kernel).
+# The image is the same rootfs plus Debian's cloud kernel, cached as a second tarball.
+
+cmd_vm_rootfs() {
+    cmd_rootfs
+    command -v qemu-system-x86_64 >/dev/null || {
+        say "installing qemu-system-x86"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+            qemu-system-x86 >/dev/null
+    }
+    if [ -f "$VM_TARBALL" ]; then say "VM rootfs cached: $VM_TARBALL"; return; fi
+    local start=$SECONDS
+    build=$(mktemp -d "$CACHE/vm-build.XXXXXX")
+    trap 'umount -R "$build/proc" "$build/sys" "$build/dev" 2>/dev/null; rm -rf --one-file-system "$build"' EXIT
+    tar -C "$build" --numeric-owner -I zstd -xf "$TARBALL"
+    chmod 755 "$build"
+    mount -t proc proc "$build/proc"
+    mount -t sysfs sys "$build/sys"
+    mount --bind /dev "$build/dev"
+    cp /etc/resolv.conf "$build/etc/resolv.conf"
+    say "installing a kernel into the VM image (about a minute)"
+    chroot "$build" apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive chroot "$build" apt-get install -y -q --no-install-recommends \
+        linux-image-cloud-amd64 initramfs-tools > "$CACHE/vm-build.log" 2>&1 \
+        || { tail -n 20 "$CACHE/vm-build.log"; die "kernel install failed"; }
+    chroot "$build" apt-get clean
+    umount "$build/proc" "$build/sys" "$build/dev"
+    rm -f "$build/etc/resolv.conf"
+    printf '/dev/vda / ext4 defaults,errors=remount-ro 0 1\n' > "$build/etc/fstab"
+    tar -C "$build" --numeric-owner -I 'zstd -T0 -3' -cf "$VM_TARBALL.tmp" .
+    mv "$VM_TARBALL.tmp" "$VM_TARBALL"
+    rm -rf --one-file-system "$build"
+    say "VM rootfs ready in $((SECONDS - start)) s ($(du -h "$VM_TARBALL" | cut -f1))"
+}
+
+start_qemu() {
+    local dir=$1 name=$2 accel=$3
+    rm -f "$dir/pid"
+    qemu-system-x86_64 -name "$name" -machine q35 -accel "$accel" -cpu max -smp 2 -m "$VM_MEMORY" \
+        -display none -monitor none -serial "file:$dir/console.log" \
+        -kernel "$dir/vmlinuz" -initrd "$dir/initrd.img" \
+        -append "root=/dev/vda rw console=ttyS0 net.ifnames=0 quiet" \
+        -drive "file=$dir/disk.raw,format=raw,if=virtio" \
+        -netdev "tap,id=net0,ifname=vt-$name,script=no,downscript=no" \
+        -device virtio-net-pci,netdev=net0 \
+        -daemonize -pidfile "$dir/pid" 2> "$dir/qemu.log"
+}
+
+cmd_up_vm() {
+    local name=${1:?usage: lab.sh up-vm NAME}
+    [[ $name =~ ^[a-z][a-z0-9]{0,9}$ ]] || die "host name: lowercase letters and digits, at most 10"
+    local dir root n addr start accel
+    dir=$(host_dir "$name")
+    [ ! -e "$dir" ] || die "host $name exists; run: lab.sh down $name"
+    cmd_vm_rootfs
+    [ -f "$KEY" ] || ssh-keygen -q -t ed25519 -N '' -C slipway-lab -f "$KEY"
+    mkdir -p "$LAB_ROOT"
+    start=$SECONDS
+    n=$(free_index)
+    mkdir -p "$dir/rootfs"
+    echo "$n" > "$dir/index"
+    root=$dir/rootfs
+    addr=$SUBNET_PREFIX.$n.2
+    say "$name: making the VM disk"
+    tar -C "$root" --numeric-owner -I zstd -xf "$VM_TARBALL"
+    chmod 755 "$root"
+    prepare_root "$root" "$name" "$n" "eth0"
+    # nspawn copies the machine's resolv.conf at boot; a VM needs its own (no loopback resolver).
+    grep -E '^nameserver ' /etc/resolv.conf | grep -v -E ' (127\.|::1)' > "$root/etc/resolv.conf" || true
+    [ -s "$root/etc/resolv.conf" ] || die "no nameserver in /etc/resolv.conf a VM could reach"
+    local kernels=("$root"/boot/vmlinuz-*) initrds=("$root"/boot/initrd.img-*)
+    cp "${kernels[-1]}" "$dir/vmlinuz"
+    cp "${initrds[-1]}" "$dir/initrd.img"
+    mkfs.ext4 -q -F -L root -d "$root" "$dir/disk.raw" "$VM_DISK" >/dev/null
+    rm -rf --one-file-system "$root"
+
+    ip tuntap add dev "vt-$name" mode tap
+    sysctl -q -w "net.ipv6.conf.vt-$name.disable_ipv6=1" || true
+    ip addr add "$SUBNET_PREFIX.$n.1/24" dev "vt-$name"
+    ip link set "vt-$name" up
+    nat_up
+
+    # KVM when this machine offers working hardware virtualization, else software emulation.
+    accel=tcg,tb-size=256
+    if [ "${SLIPWAY_VM_ACCEL:-auto}" = kvm ] || { [ "${SLIPWAY_VM_ACCEL:-auto}" = auto ] \
+            && [ -w /dev/kvm ] && grep -qE '\b(vmx|svm)\b' /proc/cpuinfo; }; then
+        accel=kvm
+    fi
+    say "$name: booting (qemu, $accel, $addr)"
+    if ! start_qemu "$dir" "$name" "$accel"; then
+        [ "$accel" = kvm ] || { cat "$dir/qemu.log" >&2; die "$name: qemu failed"; }
+        say "$name: KVM did not start; falling back to software emulation"
+        accel=tcg,tb-size=256
+        start_qemu "$dir" "$name" "$accel" || { cat "$dir/qemu.log" >&2; die "$name: qemu failed"; }
+    fi
+    if ! wait_ssh "$name" "$addr" "$(cat "$dir/pid")" 180; then
+        tail -n 30 "$dir/console.log" >&2
+        die "$name: ssh did not answer within 180 s"
+    fi
+    say "$name: up at $addr in $((SECONDS - start)) s (ssh -i $KEY root@$addr)"
+    echo "$addr"
 }
 
 cmd_down() {
-    local name=${1:?usage: lab.sh down NAME} dir pid i
+    local name=${1:?usage: lab.sh down NAME} dir pid
     dir=$(host_dir "$name")
     [ -d "$dir" ] || { say "$name: not running"; return 0; }
     if [ -f "$dir/pid" ]; then
@@ -219,11 +340,12 @@ cmd_down() {
         if kill -0 "$pid" 2>/dev/null; then
             say "$name: powering off"
             kill -TERM "$pid" 2>/dev/null || true   # nspawn asks the guest's systemd to power off
-            for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
             kill -0 "$pid" 2>/dev/null && { say "$name: forcing"; kill -KILL "$pid" 2>/dev/null || true; sleep 0.5; }
         fi
     fi
     ip link del "ve-$name" 2>/dev/null || true
+    ip link del "vt-$name" 2>/dev/null || true
     # Never follow bind mounts into the caches: make sure none is left before deleting.
     if grep -q " $dir/rootfs/" /proc/mounts; then
         grep " $dir/rootfs/" /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r -n1 umount -l || true
@@ -309,9 +431,11 @@ SSH_OPTS=(-i "$KEY" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHos
 case ${1:-} in
     rootfs) cmd_rootfs ;;
     up) shift; cmd_up "$@" ;;
+    vm-rootfs) cmd_vm_rootfs ;;
+    up-vm) shift; cmd_up_vm "$@" ;;
     down) shift; cmd_down "$@" ;;
     down-all) cmd_down_all ;;
     list) cmd_list ;;
     inventory) shift; cmd_inventory "$@" ;;
-    *) sed -n '2,12p' "$0"; exit 2 ;;
+    *) sed -n '2,13p' "$0"; exit 2 ;;
 esac
