@@ -170,6 +170,7 @@ def gunicorn(app: str, *, port: int, workers: int, log_path: Path) -> Server:
         "2048",
         "--graceful-timeout",
         "5",
+        "--no-control-socket",
     ]
     return Server(f"gunicorn-sync-w{workers}", cmd, port, log_path)
 
@@ -236,4 +237,7 @@ def prepare(env: dict[str, str], seed_out: Path, password: str) -> None:
     log("migrating")
     run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], env)
     log("seeding")
-    run([sys.executable, "-m", "load.seed", "--out", str(seed_out), "--password", password], env)
+    run(
+        [sys.executable, "-m", "load.seed", "--out", str(seed_out)],
+        env | {"LOAD_PASSWORD": password},
+    )
