@@ -16,7 +16,7 @@
 #                     Default with buildah: a local stand-in built from Debian packages
 #                     (docker/standin-base.sh), for machines that reach no container registry.
 #   APP_VERSION       what /healthz reports as "version" (default: the short commit, else dev)
-#   SMOKE_PORT        loopback port for the smoke run (default 18080)
+#   SMOKE_PORT        loopback port for the smoke run (default: a free one)
 #   SMOKE_DATABASE_URL  database for the smoke run (default: SQLite in the container's /tmp)
 #   SMOKE_TIMEOUT     seconds to wait for each probe (default 60)
 #
@@ -28,7 +28,8 @@ cd "$(dirname "$0")/.."
 IMAGE="${IMAGE:-localhost/slipway:dev}"
 PIN_FILE=docker/python-base.Dockerfile
 STANDIN_IMAGE="${STANDIN_IMAGE:-localhost/python:3.11-slim-bookworm}"
-SMOKE_PORT="${SMOKE_PORT:-18080}"
+# A free port unless one is given, so a smoke run never collides with another server.
+SMOKE_PORT="${SMOKE_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 SMOKE_TIMEOUT="${SMOKE_TIMEOUT:-60}"
 
 log() { printf '[image] %s\n' "$*" >&2; }
