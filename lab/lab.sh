@@ -175,6 +175,17 @@ wait_ssh() {
     return 1
 }
 
+# While a host comes up, any failure or interrupt removes what was made of it so far.
+UP_NAME=""
+up_cleanup() {
+    if [ -n "$UP_NAME" ]; then
+        say "$UP_NAME: did not come up; cleaning up"
+        cmd_down "$UP_NAME" || true
+    fi
+}
+guard_up() { UP_NAME=$1; trap up_cleanup EXIT; trap 'exit 130' INT TERM; }
+unguard_up() { UP_NAME=""; }
+
 cmd_up() {
     local name=${1:?usage: lab.sh up NAME}
     [[ $name =~ ^[a-z][a-z0-9]{0,9}$ ]] || die "host name: lowercase letters and digits, at most 10"
@@ -188,6 +199,7 @@ cmd_up() {
     n=$(free_index)
     mkdir -p "$dir/rootfs"
     echo "$n" > "$dir/index"
+    guard_up "$name"
     root=$dir/rootfs
     addr=$SUBNET_PREFIX.$n.2
     veth="ve-$name"
@@ -223,6 +235,7 @@ cmd_up() {
         tail -n 30 "$dir/nspawn.log" >&2
         die "$name: ssh did not answer within 60 s"
     fi
+    unguard_up
     say "$name: up at $addr in $((SECONDS - start)) s (ssh -i $KEY root@$addr)"
     echo "$addr"
 }
@@ -289,6 +302,7 @@ cmd_up_vm() {
     n=$(free_index)
     mkdir -p "$dir/rootfs"
     echo "$n" > "$dir/index"
+    guard_up "$name"
     root=$dir/rootfs
     addr=$SUBNET_PREFIX.$n.2
     say "$name: making the VM disk"
@@ -327,6 +341,7 @@ cmd_up_vm() {
         tail -n 30 "$dir/console.log" >&2
         die "$name: ssh did not answer within 180 s"
     fi
+    unguard_up
     say "$name: up at $addr in $((SECONDS - start)) s (ssh -i $KEY root@$addr)"
     echo "$addr"
 }
