@@ -16,8 +16,9 @@ Left alone on purpose: the template's tooling namespace (`SLIPWAY_*` variables,
 config files the playbooks drop on servers (`10-slipway.conf`, ...): renaming those on an
 already provisioned host would leave the old files beside the new ones.
 
-The same functions regenerate renamed template trees for `scripts/template_update.py`, so the
-rename must stay a pure function of (tree, old names, new names).
+Run as `python3 -m scripts.rename --name NAME`. The same functions regenerate renamed template
+trees for `scripts/template_update.py`, so the rename must stay a pure function of (tree, old
+names, new names).
 """
 
 from __future__ import annotations
@@ -122,6 +123,8 @@ def render_metadata(meta: Metadata) -> str:
 
 
 def validate(old: Names, new: Names) -> None:
+    if new == old:
+        raise RenameError(f"nothing to do: the names are already {old}")
     p = new.package
     if not PACKAGE_RE.match(p) or not p.isidentifier():
         raise RenameError(f"NAME={p!r}: use a lowercase Python identifier such as billing_api")
@@ -131,14 +134,12 @@ def validate(old: Names, new: Names) -> None:
         raise RenameError(f"NAME={p!r} would shadow a module of that name; pick another")
     if p != old.package and importlib.util.find_spec(p) is not None:
         raise RenameError(f"NAME={p!r} is already an importable module here; pick another")
-    if old.package in p:
+    if p != old.package and old.package in p:
         raise RenameError(f"NAME={p!r} contains the current name {old.package!r}; pick another")
     if not SLUG_RE.match(new.slug):
         raise RenameError(f"SLUG={new.slug!r}: use lowercase letters, digits and single dashes")
     if not TITLE_RE.match(new.title):
         raise RenameError(f"TITLE={new.title!r}: use letters, digits, spaces, '.', '_' or '-'")
-    if new == old:
-        raise RenameError(f"nothing to do: the names are already {old}")
 
 
 # --- the rename itself (pure: a tree, old names, new names) -----------------------------------
@@ -328,7 +329,8 @@ def main(argv: list[str] | None = None) -> int:
         if not (root / old.package).is_dir():
             raise RenameError(f"no {old.package}/ package here; is {METADATA} out of date?")
         files = tracked_files(root)
-        if clashes := occurrences(root, files, new.package):
+        clashes = occurrences(root, files, new.package) if new.package != old.package else []
+        if clashes:
             raise RenameError(
                 f"NAME={new.package!r} already occurs in {', '.join(clashes[:5])}: a later rename"
                 " or template-update could not tell it from the package; pick another"

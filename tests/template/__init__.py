@@ -1,0 +1,1 @@
+"""Tests of the fork machinery: make rename and make template-update (scripts/)."""

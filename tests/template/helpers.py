@@ -1,0 +1,79 @@
+"""Throwaway copies of this repository for the template tests."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from scripts.rename import read_metadata
+
+ROOT = Path(__file__).resolve().parents[2]
+# A fixed identity, so the tests need no git configuration of their own.
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def run(
+    *cmd: str, cwd: Path, check: bool = True, quiet: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run a command, print it (and how long it took) so the test log says what ran."""
+    started = time.monotonic()
+    result = subprocess.run(cmd, cwd=cwd, env=GIT_ENV, text=True, capture_output=True)
+    if not quiet:
+        took = time.monotonic() - started
+        print(f"  ran ({took:5.1f}s, exit {result.returncode}) in {cwd.name}: {' '.join(cmd)}")
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(cmd)} exited {result.returncode}\n"
+            f"--- stdout (tail)\n{result.stdout[-6000:]}\n"
+            f"--- stderr (tail)\n{result.stderr[-6000:]}"
+        )
+    return result
+
+
+def git(*args: str, cwd: Path, check: bool = True) -> str:
+    return run("git", *args, cwd=cwd, check=check, quiet=True).stdout
+
+
+def copy_repo(dest: Path) -> Path:
+    """This repository's files as they are on disk (tracked, plus new files not ignored), as
+    the first commit of a fresh repository on branch main."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
+    dest.mkdir(parents=True)
+    for rel in sorted(set(filter(None, listed.split("\0")))):
+        src = ROOT / rel
+        if not src.exists() and not src.is_symlink():
+            continue  # deleted in the work tree
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, target, follow_symlinks=False)
+    git("init", "-q", "-b", "main", cwd=dest)
+    git("add", "-A", cwd=dest)
+    git("commit", "-q", "--no-verify", "-m", "template", cwd=dest)
+    return dest
+
+
+def python_m(module: str, *args: str, cwd: Path, check: bool = True):
+    return run(sys.executable, "-m", module, *args, cwd=cwd, check=check)
+
+
+def current_package() -> str:
+    return read_metadata(ROOT).names.package
+
+
+def target_package() -> str:
+    """The name the tests rename to: billing_api, unless this fork already uses it."""
+    return "billing_api" if current_package() != "billing_api" else "ledger_api"
