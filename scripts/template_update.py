@@ -121,6 +121,9 @@ def record(root: Path, meta: Metadata, url: str, ref: str, commit: str) -> None:
     new_meta = Metadata(names=meta.names, url=url, ref=ref, commit=commit)
     (root / METADATA).write_text(render_metadata(new_meta), encoding="utf-8")
     run("add", "--", METADATA, cwd=root)
+    # The default message of the next `git commit`.
+    message = f"Update from template {commit[:12]} ({ref})\n\nTemplate: {url}\n"
+    (root / out("rev-parse", "--git-path", "MERGE_MSG", cwd=root)).write_text(message)
 
 
 def update(root: Path, template: str, ref: str) -> int:
@@ -153,7 +156,7 @@ def update(root: Path, template: str, ref: str) -> int:
     change = out(
         "commit-tree", new_tree, "-p", base, "-m", f"template {new} renamed", cwd=root, env=IDENTITY
     )
-    summary = out("diff", "--stat", base, change, cwd=root)
+    summary = run("diff", "--stat", base, change, cwd=root).stdout.rstrip()
     print(summary or "(the template changes nothing in this fork's files)")
     if old_tree != new_tree:
         picked = run("cherry-pick", "--no-commit", change, cwd=root, env=IDENTITY, check=False)
