@@ -130,6 +130,9 @@ API_TOKEN_TTL = timedelta(seconds=env_int("API_TOKEN_TTL_SECONDS", 7 * 24 * 3600
 # How long a token lookup may be served from the cache. Revocation clears it at once; a
 # deactivated user or a staff change is seen within this many seconds.
 API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 60)
+# ...and how long each worker keeps it in memory: a revocation reaches other workers
+# within this many seconds (the revoking worker forgets at once).
+API_TOKEN_LOCAL_CACHE_SECONDS = env_int("API_TOKEN_LOCAL_CACHE_SECONDS", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 LOGIN_MAX_FAILURES_PER_USERNAME = env_int("LOGIN_MAX_FAILURES_PER_USERNAME", 5)
 LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)

@@ -100,4 +100,7 @@ def _clear_cache() -> None:
     # Login throttling lives in the cache; no test may inherit another's failed attempts.
     from django.core.cache import cache
 
+    from example_api.accounts.selectors import process_token_cache
+
     cache.clear()
+    process_token_cache._entries.clear()

@@ -1,7 +1,9 @@
 """Reads for accounts. Token lookups are cached briefly so most requests cost no query."""
 
 import hashlib
+import time
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,14 +24,46 @@ def token_cache_key(key_hash: str) -> str:
     return f"api-token:{key_hash}"
 
 
+class _ProcessTokenCache:
+    """A few seconds of memory in each worker in front of the shared cache: the hot path
+    then costs neither a query nor a Redis round trip. Bounded, so it cannot grow."""
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[float, Any]] = {}
+
+    def get(self, key_hash: str) -> Any:
+        entry = self._entries.get(key_hash)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def set(self, key_hash: str, value: Any) -> None:
+        if len(self._entries) >= self.MAX_ENTRIES:
+            self._entries.clear()
+        self._entries[key_hash] = (time.monotonic() + settings.API_TOKEN_LOCAL_CACHE_SECONDS, value)
+
+    def forget(self, key_hash: str) -> None:
+        self._entries.pop(key_hash, None)
+
+
+process_token_cache = _ProcessTokenCache()
+
+
 def active_token(raw_token: str) -> ApiToken | None:
     """The live token (not expired, not revoked, user active) with its user, or None.
 
-    A hit in the cache (Redis in production, shared by all workers) skips the database.
-    Revoking deletes the entry; other changes (deactivating a user, an expiry) take effect
-    within API_TOKEN_CACHE_SECONDS at most."""
+    A hit in this worker's memory (API_TOKEN_LOCAL_CACHE_SECONDS) or in the shared cache
+    (Redis in production; API_TOKEN_CACHE_SECONDS) skips the database. Revoking deletes both
+    entries, so it is immediate in the revoking worker and takes at most the local lifetime
+    elsewhere; deactivating a user takes effect within the shared lifetime."""
     key_hash = hash_token(raw_token)
-    cached = cache.get(token_cache_key(key_hash))
+    cached = process_token_cache.get(key_hash)
+    if cached is None:
+        cached = cache.get(token_cache_key(key_hash))
+        if cached is not None:
+            process_token_cache.set(key_hash, cached)
     if cached is not None:
         remembered = _from_cache(key_hash, cached)
         return remembered if remembered.expires_at > timezone.now() else None
@@ -53,7 +87,9 @@ def _remember(token: ApiToken) -> None:
     ttl = int(min(settings.API_TOKEN_CACHE_SECONDS, remaining))
     if ttl > 0:
         user = {field: getattr(token.user, field) for field in _CACHED_USER_FIELDS}
-        cache.set(token_cache_key(token.key_hash), (token.pk, token.expires_at, user), ttl)
+        entry = (token.pk, token.expires_at, user)
+        cache.set(token_cache_key(token.key_hash), entry, ttl)
+        process_token_cache.set(token.key_hash, entry)
 
 
 def _from_cache(key_hash: str, cached: tuple[int, datetime, dict[str, object]]) -> ApiToken:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from example_api.accounts.models import ApiToken, User
-from example_api.accounts.selectors import hash_token, token_cache_key
+from example_api.accounts.selectors import hash_token, process_token_cache, token_cache_key
 from example_api.accounts.throttle import LoginThrottle
 from example_api.errors import Conflict, InvalidCredentials, RuleViolation, Throttled
 
@@ -62,3 +62,4 @@ def revoke_token(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     # Takes effect at once in every worker that shares the cache (Redis in production).
     cache.delete(token_cache_key(token.key_hash))
+    process_token_cache.forget(token.key_hash)

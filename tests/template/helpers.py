@@ -21,12 +21,24 @@ GIT_ENV = {
 }
 
 
+# What this test process (make, uv, tests/settings.py) put in its environment and must not leak
+# into a nested `make` in a copy, which sets up its own.
+LEAKY = ("VIRTUAL_ENV", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG",
+         "SECURE_SSL_REDIRECT", "LOG_LEVEL", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")  # fmt: skip
+LEAKY_PREFIXES = ("PYTEST_", "COV_CORE_")
+
+
+def clean_env() -> dict[str, str]:
+    return {k: v for k, v in GIT_ENV.items() if k not in LEAKY and not k.startswith(LEAKY_PREFIXES)}
+
+
 def run(
     *cmd: str, cwd: Path, check: bool = True, quiet: bool = False
 ) -> subprocess.CompletedProcess[str]:
     """Run a command, print it (and how long it took) so the test log says what ran."""
     started = time.monotonic()
-    result = subprocess.run(cmd, cwd=cwd, env=GIT_ENV, text=True, capture_output=True)
+    env = clean_env() if cmd[0] == "make" else GIT_ENV
+    result = subprocess.run(cmd, cwd=cwd, env=env, text=True, capture_output=True)
     if not quiet:
         took = time.monotonic() - started
         print(f"  ran ({took:5.1f}s, exit {result.returncode}) in {cwd.name}: {' '.join(cmd)}")

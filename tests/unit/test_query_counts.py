@@ -93,3 +93,34 @@ def test_query_count_per_endpoint(setup, make_user, label, expected):
     status, count, sql = count_queries(lambda: calls[label]().status_code)
     assert status < 300
     assert count == expected, "\n".join(sql)
+
+
+def test_each_worker_remembers_a_token_for_a_few_seconds(api, make_user, token_for, settings):
+    from django.core.cache import cache
+
+    from example_api.accounts.selectors import process_token_cache
+
+    token = token_for(make_user())
+    assert api.get("/api/v1/users/me/", token=token).status_code == 200
+    cache.clear()  # the shared cache is gone; this worker's memory still answers
+    status, queries, _ = count_queries(
+        lambda: api.get("/api/v1/users/me/", token=token).status_code
+    )
+    assert (status, queries) == (200, 0)
+    settings.API_TOKEN_LOCAL_CACHE_SECONDS = -1  # entries are stale at once
+    process_token_cache._entries.clear()
+    assert api.get("/api/v1/users/me/", token=token).status_code == 200  # refills both
+    status, queries, _ = count_queries(
+        lambda: api.get("/api/v1/users/me/", token=token).status_code
+    )
+    assert (status, queries) == (200, 0)  # served by the shared cache
+
+
+def test_the_process_cache_is_bounded(monkeypatch):
+    from example_api.accounts.selectors import process_token_cache
+
+    monkeypatch.setattr(type(process_token_cache), "MAX_ENTRIES", 3)
+    for i in range(7):
+        process_token_cache.set(f"k{i}", i)
+    assert len(process_token_cache._entries) <= 3
+    assert process_token_cache.get("k6") == 6
