@@ -52,7 +52,7 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
 FROM python:3.11-slim-bookworm AS runtime
 
 LABEL org.opencontainers.image.title="slipway" \
-      org.opencontainers.image.description="Slipway example API (Django, gunicorn)"
+      org.opencontainers.image.description="Slipway example API (Django, granian)"
 
 # What /healthz reports as "version"; CI passes the commit.
 ARG APP_VERSION=dev
@@ -70,7 +70,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     DEBUG=false \
     STATIC_ROOT=/app/staticfiles \
     PORT=8000 \
-    WEB_CONCURRENCY=2
+    WEB_CONCURRENCY=2 \
+    BLOCKING_THREADS=4
 
 # The venv and the code belong to root and are read-only for the app user.
 COPY --from=build /opt/venv /opt/venv
@@ -84,11 +85,8 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "/usr/local/bin/healthcheck"]
 
-# gunicorn binds 0.0.0.0:$PORT and starts $WEB_CONCURRENCY workers when no flag says otherwise;
-# GUNICORN_CMD_ARGS adds flags at run time. The app writes its own JSON access log (with the
-# request id), so gunicorn's is left off; so is its control socket, which wants a writable $HOME.
-# Exec form: gunicorn is PID 1 and gets SIGTERM.
-CMD ["gunicorn", "example_api.wsgi:application", \
-     "--worker-tmp-dir", "/dev/shm", \
-     "--no-control-socket", \
-     "--graceful-timeout", "20"]
+# granian in WSGI mode, chosen over gunicorn by `make bench` (docs/performance.md): $WEB_CONCURRENCY
+# workers, each with $BLOCKING_THREADS threads (one database connection per thread: keep it
+# bounded). The app writes its own JSON access log with the request id, so granian's is off.
+# `exec` makes granian PID 1, so it gets docker stop's SIGTERM and shuts down gracefully.
+CMD ["sh", "-c", "exec granian --interface wsgi --host 0.0.0.0 --port \"$PORT\" --workers \"$WEB_CONCURRENCY\" --blocking-threads \"$BLOCKING_THREADS\" --no-ws --workers-kill-timeout 20 example_api.wsgi:application"]

@@ -3,7 +3,7 @@
 Runs with the image's own interpreter (the slim base has no curl or wget) and only the
 standard library. Settings come from the environment:
 
-  PORT               port gunicorn listens on (default 8000)
+  PORT               port the server listens on (default 8000)
   HEALTHCHECK_PATH   path to ask (default /healthz)
   HEALTHCHECK_HOST   Host header to send (default localhost; it must be in ALLOWED_HOSTS)
 """

@@ -4,7 +4,7 @@
 #
 #   docker/image.sh build     build $IMAGE from ./Dockerfile
 #   docker/image.sh smoke     check the built image: non-root, no build tools, migrations run,
-#                             gunicorn serves /healthz and /readyz, the image's own health check
+#                             granian serves /healthz and /readyz, the image's own health check
 #                             passes, and the server logs no error
 #
 # Environment (all optional):
@@ -142,8 +142,8 @@ check_static_facts() { # $1: a command prefix that runs argv inside the image
     "$@" sh -c 'for t in gcc cc g++ make uv; do if command -v "$t" >/dev/null; then echo "$t"; exit 1; fi; done' \
         || die "a build tool is present in the runtime image"
     "$@" sh -c 'test ! -e /root/.cache/uv && test ! -e /opt/venv/bin/uv' || die "uv or its cache is in the image"
-    "$@" python -c 'import django, gunicorn; print("django", django.get_version(), "gunicorn", gunicorn.__version__)' >&2
-    log "no compilers, no uv, django and gunicorn import"
+    "$@" python -c 'import django, granian; print("django", django.get_version(), "granian", granian.__version__)' >&2
+    log "no compilers, no uv, django and granian import"
 }
 
 cleanup_docker() {
@@ -258,7 +258,7 @@ smoke_buildah() {
     check_server_log <"$runlog"
 }
 
-# The server's own log must show no error (a gunicorn [ERROR] line or a JSON "level": "error").
+# The server's own log must show no error (a server [ERROR] line or a JSON "level": "error").
 check_server_log() {
     local log_text
     log_text="$(cat)"
