@@ -76,7 +76,9 @@ test: lint typecheck ## Everything: lint, types, unit + integration (PostgreSQL)
 	$(WITH_POSTGRES) $(RUN) pytest tests/integration -q --cov --cov-append \
 		--cov-report=term --cov-fail-under=$(COVERAGE_MIN) $(PYTEST_ARGS)
 
-# Layers kept in their own fragments: image and workflows, load and bench, deploy and lab.
+# Layers kept in their own fragments: image and workflows, load and bench, deploy and lab,
+# and the fork tooling (rename, template-update).
 include docker/image.mk
 include load/load.mk
 include lab/lab.mk
+include scripts/template.mk
