@@ -10,6 +10,8 @@ os.environ.setdefault(
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # keep test output readable
+# The race tests run 9 threads at once, each with its own connection.
+os.environ.setdefault("DB_POOL_MAX_SIZE", "16")
 
 from example_api.settings import *  # noqa: F403
 
