@@ -1,7 +1,6 @@
 """Reads for resources and bookings. Ownership is decided here, once."""
 
 from datetime import datetime
-
 from typing import TypeVar
 
 from django.db.models import Model, QuerySet
