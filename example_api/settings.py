@@ -97,21 +97,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A psycopg connection pool per worker process: connections are reused across requests
     # without Django's per-request health-check query (measured: a second round trip on
     # every request), and the pool bounds how many a process opens.
-    DATABASES["default"]["OPTIONS"] = {
-        "pool": {
-            "min_size": env_int("DB_POOL_MIN_SIZE", 1),
-            "max_size": env_int("DB_POOL_MAX_SIZE", 4),
-            "timeout": env_int("DB_POOL_TIMEOUT_SECONDS", 10),
-        }
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DB_POOL_MIN_SIZE", 1),
+        "max_size": env_int("DB_POOL_MAX_SIZE", 4),
+        "timeout": env_int("DB_POOL_TIMEOUT_SECONDS", 10),
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # BEGIN IMMEDIATE takes the write lock at the start of every transaction, so the
     # check-then-insert of a booking is serialized; SQLite has no exclusion constraints.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 # --- cache: login throttling must be shared by all workers, so Redis in production -----------
 REDIS_URL = env_str("REDIS_URL")

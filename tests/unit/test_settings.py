@@ -85,3 +85,26 @@ def test_env_defaults_and_lists(monkeypatch):
     assert env_list("MISSING", ["a"]) == ["a"]
     monkeypatch.setenv("HOSTS", " a.example , b.example,, ")
     assert env_list("HOSTS") == ["a.example", "b.example"]
+
+
+def test_postgres_url_options_are_kept_next_to_the_pool():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import example_api.settings as s; o = s.DATABASES['default']['OPTIONS']; "
+            "print(o['sslmode'], o['pool']['max_size'])",
+        ],
+        env={
+            **os.environ,
+            "DEBUG": "true",
+            "DATABASE_URL": "postgres://u:p@db.example:5432/app?sslmode=require",
+            "DB_POOL_MAX_SIZE": "6",
+        },
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["require", "6"]
