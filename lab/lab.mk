@@ -1,6 +1,6 @@
 # Deploy and lab targets. The main Makefile includes this file.
 #
-#   make deploy [INVENTORY=production] [REF=HEAD] [ANSIBLE_ARGS=...]   provision + deploy (site.yml)
+#   make deploy [INVENTORY=production] [DEPLOY_REF=HEAD] [ANSIBLE_ARGS=...]   provision + deploy (site.yml)
 #   make lab-up [LAB_HOST=lab1]    boot a local Debian 12 host, write lab/.state/inventory
 #   make lab-deploy                run site.yml against the lab host(s)
 #   make lab-ssh [LAB_HOST=lab1]   log in to a lab host as the deploy user
@@ -17,7 +17,7 @@ export SLIPWAY_CACHE
 DEPLOY_VENV := $(SLIPWAY_CACHE)/venv
 DEPLOY_BIN := $(DEPLOY_VENV)/bin
 INVENTORY ?= production
-REF ?= HEAD
+DEPLOY_REF ?= HEAD
 ANSIBLE_ARGS ?=
 LAB_HOST ?= lab1
 LAB_INVENTORY := lab/.state/inventory
@@ -36,7 +36,7 @@ deploy-tools: $(DEPLOY_VENV)/.installed ## Install ansible, ansible-lint, yamlli
 .PHONY: deploy
 deploy: deploy-tools ## Provision and deploy: site.yml on ansible/inventories/$(INVENTORY)
 	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) site.yml \
-		-e app_release_ref=$(REF) $(ANSIBLE_ARGS)
+		-e app_release_ref=$(DEPLOY_REF) $(ANSIBLE_ARGS)
 
 .PHONY: lab-up
 lab-up: deploy-tools ## Boot a local Debian 12 host (LAB_HOST=lab1) and write its inventory
@@ -47,7 +47,7 @@ lab-up: deploy-tools ## Boot a local Debian 12 host (LAB_HOST=lab1) and write it
 lab-deploy: deploy-tools ## Run site.yml against the lab host(s)
 	@test -f $(LAB_INVENTORY)/hosts.yml || { echo "no lab host: run make lab-up first"; exit 1; }
 	$(DEPLOY_ENV) ansible-playbook -i $(LAB_INVENTORY) --vault-password-file $(LAB_INVENTORY)/vault-pass \
-		ansible/site.yml -e app_release_ref=$(REF) $(ANSIBLE_ARGS)
+		ansible/site.yml -e app_release_ref=$(DEPLOY_REF) $(ANSIBLE_ARGS)
 
 .PHONY: lab-ssh
 lab-ssh: ## Log in to a lab host as the deploy user (root before the first deploy)
