@@ -6,6 +6,7 @@ change, then use the API through nginx over HTTPS and probe the server from outs
 
 from __future__ import annotations
 
+import re
 import secrets
 import selectors
 import socket
@@ -209,6 +210,14 @@ def test_app_runs_as_its_own_unprivileged_user(deployed: LabHost) -> None:
     assert (
         deployed.sudo(f"stat -c '%U:%G %a' /etc/{APP_USER}/env").strip() == f"root:{APP_USER} 640"
     )
+
+
+def test_app_unit_is_sandboxed(deployed: LabHost) -> None:
+    # systemd's own audit of the unit: 0 is fully locked down, 10 is a bare service.
+    report = deployed.sudo(f"systemd-analyze security --no-pager {APP_USER}.service")
+    match = re.search(r"Overall exposure level for \S+: ([0-9.]+)", report)
+    assert match, report[-2000:]
+    assert float(match.group(1)) <= 2.0, report
 
 
 def test_manage_check_deploy_passes_on_the_server(deployed: LabHost) -> None:
