@@ -43,7 +43,7 @@ fmt: install ## Format and auto-fix the code
 	$(RUN) ruff check --fix .
 
 .PHONY: lint
-lint: install lint-python lint-docker lint-actions ## Lint everything: Python, Dockerfile, shell, workflows
+lint: install lint-python lint-docker lint-actions lint-deploy ## Lint everything: Python, Dockerfile, shell, workflows, playbooks
 
 .PHONY: lint-python
 lint-python: install ## Lint Python: ruff, formatting, migrations in sync, check --deploy
