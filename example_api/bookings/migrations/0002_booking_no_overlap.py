@@ -1,16 +1,13 @@
 """The no-overlap guarantee: an exclusion constraint, created on PostgreSQL only.
 
-SQLite has no exclusion constraints (the app serializes writes there instead), so the
-operation is kept in the migration state on every backend but touches only PostgreSQL."""
+Raw SQL, outside Django's model state: SQLite (the local default) has no exclusion
+constraints and rebuilds tables from the model state on some schema changes, so the state
+must not mention it. On SQLite the app serializes writes instead (BEGIN IMMEDIATE)."""
 
-from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.operations import BtreeGistExtension
-from django.db import migrations, models
-
-import example_api.bookings.models
+from django.db import migrations
 
 
-class AddConstraintOnPostgres(migrations.AddConstraint):
+class RunSQLOnPostgres(migrations.RunSQL):
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
@@ -26,19 +23,18 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        BtreeGistExtension(),
-        AddConstraintOnPostgres(
-            model_name="booking",
-            constraint=ExclusionConstraint(
-                name="booking_no_overlap",
-                expressions=[
-                    ("resource", "="),
-                    (
-                        example_api.bookings.models.TsTzRange("start", "end", models.Value("[)")),
-                        "&&",
-                    ),
-                ],
-                condition=models.Q(("status", "confirmed")),
-            ),
+        # btree_gist gives `=` on integers to GiST indexes; it is a trusted extension, so the
+        # database owner may create it. Not dropped on the way back: others may use it.
+        RunSQLOnPostgres(
+            sql="CREATE EXTENSION IF NOT EXISTS btree_gist",
+            reverse_sql=migrations.RunSQL.noop,
+        ),
+        RunSQLOnPostgres(
+            sql="""
+                ALTER TABLE bookings_booking ADD CONSTRAINT booking_no_overlap
+                EXCLUDE USING gist (resource_id WITH =, tstzrange(start, "end", '[)') WITH &&)
+                WHERE (status = 'confirmed')
+            """,
+            reverse_sql="ALTER TABLE bookings_booking DROP CONSTRAINT booking_no_overlap",
         ),
     ]
