@@ -1,8 +1,10 @@
 # Deploy and lab targets. The main Makefile includes this file.
 #
 #   make deploy [INVENTORY=production] [DEPLOY_REF=HEAD] [ANSIBLE_ARGS=...]   provision + deploy (site.yml)
+#   make rollback [INVENTORY=production]   switch back to the previous release (rollback.yml)
 #   make lab-up [LAB_HOST=lab1]    boot a local Debian 12 host, write lab/.state/inventory
 #   make lab-deploy                run site.yml against the lab host(s)
+#   make lab-rollback              roll the lab host(s) back to the previous release
 #   make lab-ssh [LAB_HOST=lab1]   log in to a lab host as the deploy user
 #   make lab-down                  stop every lab host started with lab-up
 #   make test-deploy               boot fresh hosts, deploy, check them like a user (pytest)
@@ -38,6 +40,10 @@ deploy: deploy-tools ## Provision and deploy: site.yml on ansible/inventories/$(
 	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) site.yml \
 		-e app_release_ref=$(DEPLOY_REF) $(ANSIBLE_ARGS)
 
+.PHONY: rollback
+rollback: deploy-tools ## Switch back to the previous release kept on the server (rollback.yml)
+	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) rollback.yml $(ANSIBLE_ARGS)
+
 .PHONY: lab-up
 lab-up: deploy-tools ## Boot a local Debian 12 host (LAB_HOST=lab1) and write its inventory
 	$(DEPLOY_ENV) lab/lab.sh up $(LAB_HOST)
@@ -48,6 +54,12 @@ lab-deploy: deploy-tools ## Run site.yml against the lab host(s)
 	@test -f $(LAB_INVENTORY)/hosts.yml || { echo "no lab host: run make lab-up first"; exit 1; }
 	$(DEPLOY_ENV) ansible-playbook -i $(LAB_INVENTORY) --vault-password-file $(LAB_INVENTORY)/vault-pass \
 		ansible/site.yml -e app_release_ref=$(DEPLOY_REF) $(ANSIBLE_ARGS)
+
+.PHONY: lab-rollback
+lab-rollback: deploy-tools ## Roll the lab host(s) back to the previous release
+	@test -f $(LAB_INVENTORY)/hosts.yml || { echo "no lab host: run make lab-up first"; exit 1; }
+	$(DEPLOY_ENV) ansible-playbook -i $(LAB_INVENTORY) --vault-password-file $(LAB_INVENTORY)/vault-pass \
+		ansible/rollback.yml $(ANSIBLE_ARGS)
 
 .PHONY: lab-ssh
 lab-ssh: ## Log in to a lab host as the deploy user (root before the first deploy)

@@ -49,6 +49,8 @@ SSH_OPTS = [
 
 # Timings of this run, printed at the end (see pytest_terminal_summary).
 TIMINGS: dict[str, float] = {}
+# Other figures of this run (requests sent and failed during a redeploy, ...).
+FIGURES: dict[str, int] = {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -64,6 +66,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("deploy timings")
         for what, seconds in TIMINGS.items():
             terminalreporter.write_line(f"{what:<32} {seconds:7.1f} s")
+    for what, value in FIGURES.items():
+        terminalreporter.write_line(f"{what:<32} {value:7d}")
 
 
 @dataclass
@@ -105,6 +109,9 @@ class LabHost:
 
     # --- ansible ---------------------------------------------------------------------------
     def run_site(self, log: Path) -> PlaybookRun:
+        return self.run_playbook("site.yml", log, "-e", f"app_release_ref={self.release}")
+
+    def run_playbook(self, playbook: str, log: Path, *extra: str) -> PlaybookRun:
         started = time.monotonic()
         result = subprocess.run(
             [
@@ -113,9 +120,8 @@ class LabHost:
                 str(self.inventory),
                 "--vault-password-file",
                 str(self.inventory / "vault-pass"),
-                str(REPO / "ansible" / "site.yml"),
-                "-e",
-                f"app_release_ref={self.release}",
+                str(REPO / "ansible" / playbook),
+                *extra,
             ],
             cwd=REPO,
             env={
@@ -134,6 +140,13 @@ class LabHost:
         log.write_text(run.output)
         self.runs.append(run)
         return run
+
+    def live_port(self) -> int:
+        """The port of the app instance nginx sends traffic to."""
+        upstream = self.sudo("cat /etc/nginx/snippets/example_api-upstream.conf")
+        match = re.search(r"server 127\.0\.0\.1:(\d+);", upstream)
+        assert match, upstream
+        return int(match.group(1))
 
     # --- ssh -------------------------------------------------------------------------------
     def ssh(self, user: str, command: str, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -191,8 +191,8 @@ def test_postgresql_and_redis_listen_on_loopback_only(deployed: LabHost) -> None
 
 
 def test_app_runs_as_its_own_unprivileged_user(deployed: LabHost) -> None:
-    users = deployed.sudo("ps -o user= -C gunicorn").split()
-    assert users, "no gunicorn process"
+    users = deployed.sudo("ps -o user= -C granian").split()
+    assert users, "no granian process"
     assert set(users) == {APP_USER}, users
     passwd = deployed.sudo(f"getent passwd {APP_USER}").strip().split(":")
     assert 0 < int(passwd[2]) < 1000  # a system user, not root
@@ -214,7 +214,8 @@ def test_app_runs_as_its_own_unprivileged_user(deployed: LabHost) -> None:
 
 def test_app_unit_is_sandboxed(deployed: LabHost) -> None:
     # systemd's own audit of the unit: 0 is fully locked down, 10 is a bare service.
-    report = deployed.sudo(f"systemd-analyze security --no-pager {APP_USER}.service")
+    port = deployed.live_port()
+    report = deployed.sudo(f"systemd-analyze security --no-pager {APP_USER}@{port}.service")
     match = re.search(r"Overall exposure level for \S+: ([0-9.]+)", report)
     assert match, report[-2000:]
     assert float(match.group(1)) <= 2.0, report

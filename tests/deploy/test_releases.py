@@ -1,0 +1,197 @@
+"""Releases on a deployed host: the deploy lock, a broken release, a redeploy under load, rollback.
+
+Runs after test_deploy.py on the same host (the `deployed` fixture). New releases are new
+commits in a throwaway clone of this repository (the playbook's app_source_dir), so the tests
+never touch the repository itself: an empty commit is a new release with the same code; a
+commit whose WSGI module raises at import is a release whose instance never becomes ready.
+"""
+
+from __future__ import annotations
+
+import getpass
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FIGURES, REPO, TIMINGS, LabHost
+
+APP = "example_api"
+ROOT = f"/srv/{APP}"
+
+
+def _commit(clone: Path, message: str) -> str:
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(clone),
+            "-c",
+            "user.name=deploy test",
+            "-c",
+            "user.email=test@slipway.test",
+            "commit",
+            "--quiet",
+            "--allow-empty",
+            "-a",
+            "-m",
+            message,
+        ],
+        check=True,
+    )
+    return subprocess.run(
+        ["git", "-C", str(clone), "rev-parse", "--short=12", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]]:
+    """Two more releases of the deployed commit: `next` (same code) and `broken`."""
+    made: dict[str, tuple[Path, str]] = {}
+    for name in ("next", "broken"):
+        clone = tmp_path_factory.mktemp(f"src-{name}")
+        subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
+        if name == "broken":
+            wsgi = clone / APP / "wsgi.py"
+            wsgi.write_text(wsgi.read_text() + '\nraise RuntimeError("broken on purpose")\n')
+        made[name] = (clone, _commit(clone, f"deploy test: {name} release"))
+    return made
+
+
+def _deploy(host: LabHost, log: Path, clone: Path, *extra: str):
+    return host.run_playbook(
+        "deploy.yml", log, "-e", f"app_source_dir={clone}", "-e", "app_release_ref=HEAD", *extra
+    )
+
+
+def _version(host: LabHost) -> str:
+    status, _, body = host.request("GET", "/healthz")
+    assert status == 200, body
+    return body["version"]
+
+
+def _last_log_line(host: LabHost) -> str:
+    return host.sudo(f"tail -n 1 {ROOT}/deploys.log").strip()
+
+
+def test_a_second_deploy_is_refused_while_one_holds_the_lock(
+    deployed: LabHost, releases, tmp_path
+) -> None:
+    deployed.sudo(f"mkdir {ROOT}/deploy.lock")
+    deployed.sudo(f"sh -c 'echo deploy by someone-else since earlier > {ROOT}/deploy.lock/owner'")
+    try:
+        run = _deploy(deployed, tmp_path / "locked.log", releases["next"][0])
+    finally:
+        deployed.sudo(f"rm -rf {ROOT}/deploy.lock")
+    assert run.returncode != 0
+    assert "holds the lock" in run.output, run.output[-3000:]
+    assert "someone-else" in run.output
+    assert _version(deployed) == deployed.release
+
+
+def test_a_broken_release_is_never_switched_to(deployed: LabHost, releases, tmp_path) -> None:
+    clone, broken = releases["broken"]
+    live_port = deployed.live_port()
+    run = _deploy(
+        deployed,
+        tmp_path / "broken.log",
+        clone,
+        "-e",
+        "app_readiness_retries=10",
+        "-e",
+        "app_readiness_delay=1",
+    )
+    TIMINGS["deploy of a broken release"] = run.seconds
+    assert run.returncode != 0, run.output[-3000:]
+    assert f"release {broken} was NOT switched to" in run.output, run.output[-3000:]
+    assert "keeps serving" in run.output
+    # The old release still serves, through nginx over HTTPS, and says so.
+    assert _version(deployed) == deployed.release
+    status, _, body = deployed.request("GET", "/readyz")
+    assert (status, body["version"]) == (200, deployed.release)
+    assert deployed.live_port() == live_port
+    # The failed release and its instance are gone; the failure is on record.
+    assert deployed.ssh("deploy", f"test -e {ROOT}/releases/{broken}").returncode == 1
+    other = ({8001, 8002} - {live_port}).pop()
+    state = deployed.ssh("deploy", f"systemctl is-active {APP}@{other}").stdout.strip()
+    assert state in {"inactive", "failed"}, state
+    line = _last_log_line(deployed)
+    assert f"release={broken}" in line, line
+    assert "result=failed" in line, line
+
+
+def test_redeploy_under_load_drops_no_request(deployed: LabHost, releases, tmp_path) -> None:
+    clone, new = releases["next"]
+    sent = failed = 0
+    errors: list[str] = []
+    versions: set[str] = set()
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def load() -> None:
+        nonlocal sent, failed
+        while not stop.is_set():
+            try:
+                status, _, body = deployed.request("GET", "/healthz")
+                ok = status == 200
+                if ok:
+                    versions.add(body["version"])
+                else:
+                    detail = f"HTTP {status}: {str(body)[:200]}"
+            except Exception as error:  # every failure counts
+                ok, detail = False, repr(error)
+            with lock:
+                sent += 1
+                if not ok:
+                    failed += 1
+                    errors.append(detail)
+            time.sleep(0.01)
+
+    threads = [threading.Thread(target=load, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        run = _deploy(deployed, tmp_path / "redeploy.log", clone)
+        time.sleep(1)  # requests after the switch too
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    TIMINGS["redeploy (deploy.yml) under load"] = run.seconds
+    FIGURES["requests during the redeploy"] = sent
+    FIGURES["  of which failed"] = failed
+    print(f"\nredeploy under load: {run.seconds:.1f} s, {sent} requests sent, {failed} failed")
+    assert run.returncode == 0, run.output[-4000:]
+    assert sent > 100
+    assert failed == 0, errors[:10]
+    assert versions == {deployed.release, new}
+    assert _version(deployed) == new
+    line = _last_log_line(deployed)
+    assert "deploy user=" + getpass.getuser() in line, line
+    assert f"release={new} from={deployed.release}" in line, line
+    assert "result=ok" in line, line
+    # Only the live instance runs; the old one stopped after draining.
+    assert (
+        deployed.sudo(f"systemctl list-units --state=active --no-legend '{APP}@*'").count(f"{APP}@")
+        == 1
+    )
+
+
+def test_rollback_returns_the_previous_release(deployed: LabHost, releases, tmp_path) -> None:
+    _, new = releases["next"]
+    assert _version(deployed) == new
+    run = deployed.run_playbook("rollback.yml", tmp_path / "rollback.log")
+    TIMINGS["rollback (rollback.yml)"] = run.seconds
+    print(f"\nrollback: {run.seconds:.1f} s")
+    assert run.returncode == 0, run.output[-4000:]
+    assert _version(deployed) == deployed.release
+    status, _, body = deployed.request("GET", "/readyz")
+    assert (status, body["version"]) == (200, deployed.release)
+    line = _last_log_line(deployed)
+    assert f"rollback user={getpass.getuser()} release={deployed.release} from={new}" in line, line
+    # The release rolled back from stays on disk: rolling back again would return to it.
+    assert deployed.sudo(f"readlink {ROOT}/previous").strip() == f"{ROOT}/releases/{new}"
