@@ -2,6 +2,7 @@
 #
 #   make deploy [INVENTORY=production] [DEPLOY_REF=HEAD] [ANSIBLE_ARGS=...]   provision + deploy (site.yml)
 #   make rollback [INVENTORY=production]   switch back to the previous release (rollback.yml)
+#   make backup / make restore [INVENTORY=production]   dump now / restore drill (backup.yml, restore.yml)
 #   make lab-up [LAB_HOST=lab1]    boot a local Debian 12 host, write lab/.state/inventory
 #   make lab-deploy                run site.yml against the lab host(s)
 #   make lab-rollback              roll the lab host(s) back to the previous release
@@ -43,6 +44,14 @@ deploy: deploy-tools ## Provision and deploy: site.yml on ansible/inventories/$(
 .PHONY: rollback
 rollback: deploy-tools ## Switch back to the previous release kept on the server (rollback.yml)
 	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) rollback.yml $(ANSIBLE_ARGS)
+
+.PHONY: backup
+backup: deploy-tools ## Dump the database now (backup.yml; the nightly timer runs the same job)
+	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) backup.yml $(ANSIBLE_ARGS)
+
+.PHONY: restore
+restore: deploy-tools ## Restore drill: newest dump into a fresh database, row counts compared (restore.yml)
+	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) restore.yml $(ANSIBLE_ARGS)
 
 .PHONY: lab-up
 lab-up: deploy-tools ## Boot a local Debian 12 host (LAB_HOST=lab1) and write its inventory
