@@ -175,43 +175,21 @@ def gunicorn(app: str, *, port: int, workers: int, log_path: Path) -> Server:
     return Server(f"gunicorn-sync-w{workers}", cmd, port, log_path)
 
 
-def granian_wsgi(app: str, *, port: int, workers: int, threads: int, log_path: Path) -> Server:
-    cmd = [
+def _granian(interface: str, app: str, *, port: int, workers: int) -> list[str]:
+    return [
         str(BIN / "granian"),
-        "--interface",
-        "wsgi",
-        app,
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--blocking-threads",
-        str(threads),
-        "--no-ws",
-        "--log-level",
-        "warning",
+        *("--interface", interface, app, "--host", HOST, "--port", str(port)),
+        *("--workers", str(workers), "--no-ws", "--log-level", "warning"),
     ]
+
+
+def granian_wsgi(app: str, *, port: int, workers: int, threads: int, log_path: Path) -> Server:
+    cmd = [*_granian("wsgi", app, port=port, workers=workers), "--blocking-threads", str(threads)]
     return Server(f"granian-wsgi-w{workers}t{threads}", cmd, port, log_path)
 
 
 def granian_asgi(app: str, *, port: int, workers: int, log_path: Path) -> Server:
-    cmd = [
-        str(BIN / "granian"),
-        "--interface",
-        "asgi",
-        app,
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--no-ws",
-        "--log-level",
-        "warning",
-    ]
+    cmd = _granian("asgi", app, port=port, workers=workers)
     return Server(f"granian-asgi-w{workers}", cmd, port, log_path)
 
 

@@ -103,4 +103,4 @@ def _clear_cache() -> None:
     from example_api.accounts.selectors import process_token_cache
 
     cache.clear()
-    process_token_cache._entries.clear()
+    process_token_cache.clear()

@@ -47,6 +47,9 @@ class _ProcessTokenCache:
     def forget(self, key_hash: str) -> None:
         self._entries.pop(key_hash, None)
 
+    def clear(self) -> None:
+        self._entries.clear()
+
 
 process_token_cache = _ProcessTokenCache()
 

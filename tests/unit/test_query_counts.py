@@ -108,7 +108,7 @@ def test_each_worker_remembers_a_token_for_a_few_seconds(api, make_user, token_f
     )
     assert (status, queries) == (200, 0)
     settings.API_TOKEN_LOCAL_CACHE_SECONDS = -1  # entries are stale at once
-    process_token_cache._entries.clear()
+    process_token_cache.clear()
     assert api.get("/api/v1/users/me/", token=token).status_code == 200  # refills both
     status, queries, _ = count_queries(
         lambda: api.get("/api/v1/users/me/", token=token).status_code
