@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from accounts import Account, make_account
 
 REPO = Path(__file__).resolve().parents[2]
 LAB = REPO / "lab" / "lab.sh"
@@ -264,3 +265,9 @@ def deployed(lab_host: LabHost, tmp_path_factory: pytest.TempPathFactory) -> Lab
         pytest.fail(f"site.yml failed on a fresh host (log: {log}):\n{run.output[-6000:]}")
     lab_host._tls = lab_host.tls_context()
     return lab_host
+
+
+@pytest.fixture(scope="session")
+def account(deployed: LabHost) -> Account:
+    """A user (password and token) who may book a resource on the deployed host."""
+    return make_account(deployed)
