@@ -1,27 +1,39 @@
-"""Releases on a deployed host: the deploy lock, a broken release, a redeploy under load, rollback.
+"""Releases on a deployed host: the deploy lock, a broken release, a redeploy under load, rollback,
+and the previous release working on the schema the next one migrated.
 
 Runs after test_deploy.py on the same host (the `deployed` fixture). New releases are new
 commits in a throwaway clone of this repository (the playbook's app_source_dir), so the tests
-never touch the repository itself: an empty commit is a new release with the same code; a
-commit whose WSGI module raises at import is a release whose instance never becomes ready.
+never touch the repository itself: the `next` release is the same code plus an expand
+migration (a nullable column and a new table) that exists only in its clone; the `broken`
+release's WSGI module raises at import, so its instance never becomes ready.
 """
 
 from __future__ import annotations
 
 import getpass
+import os
 import subprocess
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from accounts import Account, book
 from conftest import FIGURES, REPO, TIMINGS, LabHost
 
 APP = "example_api"
 ROOT = f"/srv/{APP}"
+# The `next` release's migration: an expand one (safe for the release before it) unless this
+# is set, which makes it a contract one (a NOT NULL column without a database default), to see
+# test_the_previous_release_works_on_the_migrated_schema fail as it must.
+DESTRUCTIVE = os.environ.get("SLIPWAY_DEPLOYTEST_DESTRUCTIVE_MIGRATION") == "1"
+MIGRATION = "9901_deploytest_expand"
+EXPAND_COLUMN = "deploytest_expand"
+EXPAND_TABLE = "bookings_deploytestexpand"
 
 
 def _commit(clone: Path, message: str) -> str:
+    subprocess.run(["git", "-C", str(clone), "add", "--all"], check=True)
     subprocess.run(
         [
             "git",
@@ -34,7 +46,6 @@ def _commit(clone: Path, message: str) -> str:
             "commit",
             "--quiet",
             "--allow-empty",
-            "-a",
             "-m",
             message,
         ],
@@ -48,13 +59,50 @@ def _commit(clone: Path, message: str) -> str:
     ).stdout.strip()
 
 
+def _add_expand_migration(clone: Path) -> None:
+    """Add a bookings migration to the clone only: a nullable column and a new table.
+
+    It follows the newest migration there, so the release stays one linear history whatever
+    migrations the repository has by now. The model code does not change: the old release's
+    code and the new one's both write bookings without the new column.
+    """
+    migrations = clone / APP / "bookings" / "migrations"
+    leaf = max(p.stem for p in migrations.glob("[0-9][0-9][0-9][0-9]_*.py"))
+    field = (
+        'models.CharField(max_length=20, default="x")'  # NOT NULL, no database default
+        if DESTRUCTIVE
+        else "models.CharField(max_length=20, null=True)"
+    )
+    (migrations / f"{MIGRATION}.py").write_text(
+        f"""from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("bookings", "{leaf}")]
+
+    operations = [
+        migrations.AddField("booking", "{EXPAND_COLUMN}", {field}),
+        migrations.CreateModel(
+            "DeployTestExpand",
+            fields=[
+                ("id", models.BigAutoField(primary_key=True)),
+                ("booking", models.ForeignKey("bookings.Booking", on_delete=models.CASCADE)),
+            ],
+        ),
+    ]
+"""
+    )
+
+
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]]:
-    """Two more releases of the deployed commit: `next` (same code) and `broken`."""
+    """Two more releases of the deployed commit: `next` (plus a migration) and `broken`."""
     made: dict[str, tuple[Path, str]] = {}
     for name in ("next", "broken"):
         clone = tmp_path_factory.mktemp(f"src-{name}")
         subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
+        if name == "next":
+            _add_expand_migration(clone)
         if name == "broken":
             wsgi = clone / APP / "wsgi.py"
             wsgi.write_text(wsgi.read_text() + '\nraise RuntimeError("broken on purpose")\n')
@@ -166,6 +214,12 @@ def test_redeploy_under_load_drops_no_request(deployed: LabHost, releases, tmp_p
     FIGURES["  of which failed"] = failed
     print(f"\nredeploy under load: {run.seconds:.1f} s, {sent} requests sent, {failed} failed")
     assert run.returncode == 0, run.output[-4000:]
+    # The release's migration ran before nginx was pointed at it, while the old one served.
+    changed = [name.removeprefix("app : ") for name in run.changed_tasks()]
+    assert "Apply the migrations" in changed, changed
+    assert changed.index("Apply the migrations") < changed.index(
+        "Reload nginx gracefully (old workers finish their requests)"
+    ), changed
     assert sent > 100
     assert failed == 0, errors[:10]
     assert versions == {deployed.release, new}
@@ -195,3 +249,57 @@ def test_rollback_returns_the_previous_release(deployed: LabHost, releases, tmp_
     assert f"rollback user={getpass.getuser()} release={deployed.release} from={new}" in line, line
     # The release rolled back from stays on disk: rolling back again would return to it.
     assert deployed.sudo(f"readlink {ROOT}/previous").strip() == f"{ROOT}/releases/{new}"
+
+
+def _psql(host: LabHost, query: str) -> str:
+    """A query on the live database (the tests' own constants and ids only)."""
+    return host.sudo(f"-u postgres psql -tA -d {APP} -c {_quote(query)}").strip()
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def test_the_previous_release_works_on_the_migrated_schema(
+    deployed: LabHost, releases, account: Account
+) -> None:
+    """After the rollback the previous release runs on the schema `next` migrated: it must
+    still read and write (expand/contract, docs/deploy.md)."""
+    assert _version(deployed) == deployed.release
+    # The schema really is the migrated one: the migration is recorded, column and table exist.
+    recorded = f"SELECT count(*) FROM django_migrations WHERE name = '{MIGRATION}'"  # noqa: S608
+    assert _psql(deployed, recorded) == "1"
+    columns = _psql(
+        deployed,
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'bookings_booking'",
+    ).split()
+    assert EXPAND_COLUMN in columns, columns
+    assert _psql(deployed, f"SELECT to_regclass('{EXPAND_TABLE}') IS NOT NULL") == "t"
+
+    # The old code, through nginx: create, read, list, cancel, read again, cancel again.
+    token = account.token
+    created = book(deployed, account, days_ahead=2, note="on the migrated schema")
+    path = f"/api/v1/bookings/{created['id']}/"
+    status, _, fetched = deployed.request("GET", path, token=token)
+    assert (status, fetched) == (200, created)
+    status, _, page = deployed.request("GET", "/api/v1/users/me/", token=token)
+    assert status == 200, page
+    status, _, listed = deployed.request(
+        "GET", f"/api/v1/users/{page['id']}/bookings/", token=token
+    )
+    assert status == 200, listed
+    assert created["id"] in [item["id"] for item in listed["items"]]
+    status, _, _ = deployed.request("DELETE", path, token=token)
+    assert status == 204
+    status, _, fetched = deployed.request("GET", path, token=token)
+    assert (status, fetched["status"]) == (200, "cancelled")
+    status, _, _ = deployed.request("DELETE", path, token=token)
+    assert status == 204
+    # The row went into the migrated table, leaving the new column to its default (NULL).
+    query = f"SELECT {EXPAND_COLUMN} IS NULL, status FROM bookings_booking WHERE id = %d"  # noqa: S608
+    row = _psql(deployed, query % created["id"])
+    assert row == "t|cancelled", row
+    print(
+        f"\nprevious release {deployed.release} on the schema with {MIGRATION}: "
+        "create 201, read 200, list 200, cancel 204, read 200 cancelled, cancel again 204"
+    )
