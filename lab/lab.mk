@@ -2,6 +2,7 @@
 #
 #   make deploy [INVENTORY=production] [DEPLOY_REF=HEAD] [ANSIBLE_ARGS=...]   provision + deploy (site.yml)
 #   make rollback [INVENTORY=production]   switch back to the previous release (rollback.yml)
+#   FORCE_UNLOCK=1 (deploy, rollback, lab-deploy, lab-rollback)   break a deploy lock left by a killed run
 #   make backup / make restore [INVENTORY=production]   dump now / restore drill (backup.yml, restore.yml)
 #   make lab-up [LAB_HOST=lab1]    boot a local Debian 12 host, write lab/.state/inventory
 #   make lab-deploy                run site.yml against the lab host(s)
@@ -22,6 +23,9 @@ DEPLOY_BIN := $(DEPLOY_VENV)/bin
 INVENTORY ?= production
 DEPLOY_REF ?= HEAD
 ANSIBLE_ARGS ?=
+# FORCE_UNLOCK=1: break the deploy lock a killed run left (locks older than an hour break anyway).
+FORCE_UNLOCK ?=
+LOCK_ARGS := $(if $(filter 1,$(FORCE_UNLOCK)),-e app_deploy_lock_break=true)
 LAB_HOST ?= lab1
 LAB_INVENTORY := lab/.state/inventory
 # Tools on PATH first; ansible reads ansible/ansible.cfg wherever make runs.
@@ -39,11 +43,11 @@ deploy-tools: $(DEPLOY_VENV)/.installed ## Install ansible, ansible-lint, yamlli
 .PHONY: deploy
 deploy: deploy-tools ## Provision and deploy: site.yml on ansible/inventories/$(INVENTORY)
 	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) site.yml \
-		-e app_release_ref=$(DEPLOY_REF) $(ANSIBLE_ARGS)
+		-e app_release_ref=$(DEPLOY_REF) $(LOCK_ARGS) $(ANSIBLE_ARGS)
 
 .PHONY: rollback
 rollback: deploy-tools ## Switch back to the previous release kept on the server (rollback.yml)
-	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) rollback.yml $(ANSIBLE_ARGS)
+	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) rollback.yml $(LOCK_ARGS) $(ANSIBLE_ARGS)
 
 .PHONY: backup
 backup: deploy-tools ## Dump the database now (backup.yml; the nightly timer runs the same job)
@@ -62,13 +66,13 @@ lab-up: deploy-tools ## Boot a local Debian 12 host (LAB_HOST=lab1) and write it
 lab-deploy: deploy-tools ## Run site.yml against the lab host(s)
 	@test -f $(LAB_INVENTORY)/hosts.yml || { echo "no lab host: run make lab-up first"; exit 1; }
 	$(DEPLOY_ENV) ansible-playbook -i $(LAB_INVENTORY) --vault-password-file $(LAB_INVENTORY)/vault-pass \
-		ansible/site.yml -e app_release_ref=$(DEPLOY_REF) $(ANSIBLE_ARGS)
+		ansible/site.yml -e app_release_ref=$(DEPLOY_REF) $(LOCK_ARGS) $(ANSIBLE_ARGS)
 
 .PHONY: lab-rollback
 lab-rollback: deploy-tools ## Roll the lab host(s) back to the previous release
 	@test -f $(LAB_INVENTORY)/hosts.yml || { echo "no lab host: run make lab-up first"; exit 1; }
 	$(DEPLOY_ENV) ansible-playbook -i $(LAB_INVENTORY) --vault-password-file $(LAB_INVENTORY)/vault-pass \
-		ansible/rollback.yml $(ANSIBLE_ARGS)
+		ansible/rollback.yml $(LOCK_ARGS) $(ANSIBLE_ARGS)
 
 .PHONY: lab-ssh
 lab-ssh: ## Log in to a lab host as the deploy user (root before the first deploy)

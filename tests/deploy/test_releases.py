@@ -1,5 +1,5 @@
-"""Releases on a deployed host: the deploy lock, a broken release, a redeploy under load, rollback,
-and the previous release working on the schema the next one migrated.
+"""Releases on a deployed host: the deploy lock, a broken release, a redeploy under load, rollback
+(breaking a stale lock), and the previous release working on the schema the next one migrated.
 
 Runs after test_deploy.py on the same host (the `deployed` fixture). New releases are new
 commits in a throwaway clone of this repository (the playbook's app_source_dir), so the tests
@@ -235,17 +235,28 @@ def test_redeploy_under_load_drops_no_request(deployed: LabHost, releases, tmp_p
     )
 
 
-def test_rollback_returns_the_previous_release(deployed: LabHost, releases, tmp_path) -> None:
+def test_rollback_breaks_a_stale_lock_and_returns_the_previous_release(
+    deployed: LabHost, releases, tmp_path
+) -> None:
     _, new = releases["next"]
     assert _version(deployed) == new
+    # A lock left by a run killed two hours ago: older than app_deploy_lock_max_age (1 h).
+    deployed.sudo(f"mkdir {ROOT}/deploy.lock")
+    deployed.sudo(f"sh -c 'echo deploy by killed-run since long ago > {ROOT}/deploy.lock/owner'")
+    deployed.sudo(f"touch -d '2 hours ago' {ROOT}/deploy.lock")
     run = deployed.run_playbook("rollback.yml", tmp_path / "rollback.log")
     TIMINGS["rollback (rollback.yml)"] = run.seconds
-    print(f"\nrollback: {run.seconds:.1f} s")
+    print(f"\nrollback (breaking a stale lock): {run.seconds:.1f} s")
     assert run.returncode == 0, run.output[-4000:]
+    assert "BROKE THE DEPLOY LOCK" in run.output, run.output[-4000:]
+    assert "killed-run" in run.output
+    assert deployed.ssh("deploy", f"test -e {ROOT}/deploy.lock").returncode == 1
     assert _version(deployed) == deployed.release
     status, _, body = deployed.request("GET", "/readyz")
     assert (status, body["version"]) == (200, deployed.release)
-    line = _last_log_line(deployed)
+    unlock, line = deployed.sudo(f"tail -n 2 {ROOT}/deploys.log").strip().splitlines()
+    assert f"unlock user={getpass.getuser()} by=rollback reason=stale" in unlock, unlock
+    assert "killed-run" in unlock, unlock
     assert f"rollback user={getpass.getuser()} release={deployed.release} from={new}" in line, line
     # The release rolled back from stays on disk: rolling back again would return to it.
     assert deployed.sudo(f"readlink {ROOT}/previous").strip() == f"{ROOT}/releases/{new}"
