@@ -3,7 +3,6 @@
 import hashlib
 import time
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,20 +25,24 @@ def token_cache_key(key_hash: str) -> str:
 
 class _ProcessTokenCache:
     """A few seconds of memory in each worker in front of the shared cache: the hot path
-    then costs neither a query nor a Redis round trip. Bounded, so it cannot grow."""
+    then costs neither a query nor a Redis round trip. Bounded, so it cannot grow.
+
+    It holds the ApiToken (with its user) itself, built once per entry: building two model
+    instances on every request was a tenth of an authenticated read's CPU. Requests of all
+    threads share those instances, so they are only read, never changed."""
 
     MAX_ENTRIES = 10_000
 
     def __init__(self) -> None:
-        self._entries: dict[str, tuple[float, Any]] = {}
+        self._entries: dict[str, tuple[float, ApiToken]] = {}
 
-    def get(self, key_hash: str) -> Any:
+    def get(self, key_hash: str) -> ApiToken | None:
         entry = self._entries.get(key_hash)
         if entry is None or entry[0] < time.monotonic():
             return None
         return entry[1]
 
-    def set(self, key_hash: str, value: Any) -> None:
+    def set(self, key_hash: str, value: ApiToken) -> None:
         if len(self._entries) >= self.MAX_ENTRIES:
             self._entries.clear()
         self._entries[key_hash] = (time.monotonic() + settings.API_TOKEN_LOCAL_CACHE_SECONDS, value)
@@ -62,13 +65,13 @@ def active_token(raw_token: str) -> ApiToken | None:
     entries, so it is immediate in the revoking worker and takes at most the local lifetime
     elsewhere; deactivating a user takes effect within the shared lifetime."""
     key_hash = hash_token(raw_token)
-    cached = process_token_cache.get(key_hash)
-    if cached is None:
+    remembered = process_token_cache.get(key_hash)
+    if remembered is None:
         cached = cache.get(token_cache_key(key_hash))
         if cached is not None:
-            process_token_cache.set(key_hash, cached)
-    if cached is not None:
-        remembered = _from_cache(key_hash, cached)
+            remembered = _from_cache(key_hash, cached)
+            process_token_cache.set(key_hash, remembered)
+    if remembered is not None:
         return remembered if remembered.expires_at > timezone.now() else None
     token = (
         ApiToken.objects.select_related("user")
@@ -92,7 +95,7 @@ def _remember(token: ApiToken) -> None:
         user = {field: getattr(token.user, field) for field in _CACHED_USER_FIELDS}
         entry = (token.pk, token.expires_at, user)
         cache.set(token_cache_key(token.key_hash), entry, ttl)
-        process_token_cache.set(token.key_hash, entry)
+        process_token_cache.set(token.key_hash, _from_cache(token.key_hash, entry))
 
 
 def _from_cache(key_hash: str, cached: tuple[int, datetime, dict[str, object]]) -> ApiToken:

@@ -117,10 +117,12 @@ def test_each_worker_remembers_a_token_for_a_few_seconds(api, make_user, token_f
 
 
 def test_the_process_cache_is_bounded(monkeypatch):
+    from example_api.accounts.models import ApiToken
     from example_api.accounts.selectors import process_token_cache
 
     monkeypatch.setattr(type(process_token_cache), "MAX_ENTRIES", 3)
-    for i in range(7):
-        process_token_cache.set(f"k{i}", i)
+    tokens = [ApiToken(pk=i) for i in range(7)]
+    for i, token in enumerate(tokens):
+        process_token_cache.set(f"k{i}", token)
     assert len(process_token_cache._entries) <= 3
-    assert process_token_cache.get("k6") == 6
+    assert process_token_cache.get("k6") is tokens[6]
