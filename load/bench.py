@@ -9,7 +9,11 @@ Redis db and, side by side on their own ports, for each candidate WSGI server:
 plus the FastAPI + psycopg pool one-row read (load/reference_fastapi.py, a reference only).
 Then it runs short wrk runs in rounds (every target once per round, so drift and noise are
 spread evenly), and reports for each target the median over the rounds of requests/s, p50
-and p99, with req/s as a ratio to the same server's hello ceiling. Any status other than
+and p99, with req/s as a ratio to the same server's hello ceiling, and the CPU time the
+server's own processes spent per request (read from /proc; PostgreSQL and wrk excluded),
+which a busy machine disturbs far less than req/s. The reference runs right after each
+server's GET /bookings/{id}/ in every round, and the ratio reported is the median of those
+paired rounds. Any status other than
 the expected ones (200; 201 or 409 for POST) or any socket error fails the bench.
 Results: reports/bench/bench.json and bench.md. Everything is stopped at the end.
 """
@@ -36,6 +40,7 @@ API_APP = "example_api.wsgi:application"
 HELLO_APP = "load.hello_wsgi:application"
 REFERENCE_APP = "load.reference_fastapi:app"
 STRIDE_HOURS = 20_000  # per wrk thread and run: far more slots than a short run can use
+GET_BOOKING = "GET /bookings/{id}/"
 
 
 @dataclass
@@ -120,6 +125,7 @@ def summarize(targets: list[Target]) -> list[dict[str, Any]]:
                 "p50_ms": round(median([s["p50_us"] for s in t.samples]) / 1000, 2),
                 "p99_ms": round(median([s["p99_us"] for s in t.samples]) / 1000, 2),
                 "ratio_to_ceiling": round(rps / ceiling, 3) if ceiling else None,
+                "cpu_us_per_request": round(median([s["cpu_us"] for s in t.samples])),
                 "runs": [round(s["rps"], 1) for s in t.samples],
                 "statuses": statuses,
             }
@@ -129,15 +135,16 @@ def summarize(targets: list[Target]) -> list[dict[str, Any]]:
 
 def table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
-        "| server | target | req/s | p50 ms | p99 ms | ratio to ceiling | req/s per run |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "| server | target | req/s | p50 ms | p99 ms | ratio to ceiling | app CPU us/req "
+        "| req/s per run |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         ratio = f"{r['ratio_to_ceiling']:.3f}" if r["ratio_to_ceiling"] is not None else "-"
         runs = ", ".join(f"{v:.0f}" for v in r["runs"])
         lines.append(
             f"| {r['server']} | {r['target']} | {r['rps']:.0f} | {r['p50_ms']:.2f} | "
-            f"{r['p99_ms']:.2f} | {ratio} | {runs} |"
+            f"{r['p99_ms']:.2f} | {ratio} | {r['cpu_us_per_request']} | {runs} |"
         )
     return lines
 
@@ -198,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
                 targets.append(Target(label, "hello", port, "get_path.lua", ["/"]))
             else:
                 targets += [
-                    Target(label, "GET /bookings/{id}/", port, "get_booking.lua", [tokens]),
+                    Target(label, GET_BOOKING, port, "get_booking.lua", [tokens]),
                     Target(label, "GET /users/{id}/bookings/", port, "list_bookings.lua", [tokens]),
                     Target(
                         label,
@@ -210,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
                     ),
                 ]
             port += 1
+    reference_target: Target | None = None
     if not args.no_reference:
         reference = stack.granian_asgi(
             REFERENCE_APP,
@@ -219,15 +227,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         (reports / "reference.log").unlink(missing_ok=True)
         servers.append(reference)
-        targets.append(
-            Target(
-                "reference: FastAPI + psycopg pool (" + reference.name + ")",
-                "GET /bookings/{id}/ one-row read",
-                port,
-                "get_booking.lua",
-                [tokens],
-            )
+        reference_target = Target(
+            "reference: FastAPI + psycopg pool (" + reference.name + ")",
+            "GET /bookings/{id}/ one-row read",
+            port,
+            "get_booking.lua",
+            [tokens],
         )
+    by_port = {server.port: server for server in servers}
+    # Per API server: its GET /bookings/{id}/ req/s over the reference's, round by round.
+    paired_ratios: dict[str, list[float]] = {}
 
     broken: list[str] = []
     connections_after: dict[str, int] = {}
@@ -249,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
                     offset = run_index * (args.threads + 1) * STRIDE_HOURS * 3600
                     extra = [str(base + offset), str(STRIDE_HOURS)]
                     run_index += 1
+                server = by_port[target.port]
+                cpu_before = server.cpu_seconds()
                 result = wrk(
                     Target(
                         target.server,
@@ -262,25 +273,34 @@ def main(argv: list[str] | None = None) -> int:
                     connections=args.connections,
                     threads=args.threads,
                 )
+                result["cpu_us"] = (server.cpu_seconds() - cpu_before) * 1e6 / result["requests"]
                 broken.extend(problems(target, result))
                 return result
+
+            def measure_and_log(target: Target) -> dict[str, Any]:
+                sample = measure(target, args.seconds)
+                target.samples.append(sample)
+                stack.log(
+                    f"  {target.server:<22.22} {target.name:<34.34} {sample['rps']:8.0f} "
+                    f"req/s  p50 {sample['p50_us'] / 1000:6.2f} ms  "
+                    f"p99 {sample['p99_us'] / 1000:7.2f} ms  cpu {sample['cpu_us']:6.0f} us/req"
+                )
+                return sample
 
             stack.log(
                 f"load generator: wrk, {args.threads} threads, {args.connections} connections, "
                 f"{args.runs} rounds of {args.seconds}s per target (warm-up {args.warmup}s)"
             )
-            for target in targets:
+            for target in targets + ([reference_target] if reference_target else []):
                 measure(target, args.warmup)
             for round_number in range(1, args.runs + 1):
                 stack.log(f"round {round_number}/{args.runs}")
                 for target in targets:
-                    sample = measure(target, args.seconds)
-                    target.samples.append(sample)
-                    stack.log(
-                        f"  {target.server:<22.22} {target.name:<34.34} {sample['rps']:8.0f} "
-                        f"req/s  p50 {sample['p50_us'] / 1000:6.2f} ms  "
-                        f"p99 {sample['p99_us'] / 1000:7.2f} ms"
-                    )
+                    sample = measure_and_log(target)
+                    if reference_target and target.name == GET_BOOKING:
+                        paired = measure_and_log(reference_target)
+                        ratios = paired_ratios.setdefault(target.server, [])
+                        ratios.append(sample["rps"] / paired["rps"])
             connections_after["all servers"] = db_connections(args.db)
         finally:
             for server in servers:
@@ -289,8 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     for leftover in reports.glob("seed*"):
         leftover.unlink()
 
-    rows = summarize(targets)
-    api_get = {r["server"]: r["rps"] for r in rows if r["target"] == "GET /bookings/{id}/"}
+    rows = summarize(targets + ([reference_target] if reference_target else []))
+    api_get = {r["server"]: r for r in rows if r["target"] == GET_BOOKING}
     ref = [r for r in rows if r["server"].startswith("reference")]
     lines = table(rows)
     notes = [
@@ -304,11 +324,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{connections_after.get('all servers', '?')}.",
     ]
     if ref:
-        ref_rps = ref[0]["rps"]
-        for server, rps in api_get.items():
+        ref_cpu = ref[0]["cpu_us_per_request"]
+        for server, row in api_get.items():
+            ratios = paired_ratios.get(server, [])
+            rounds = ", ".join(f"{r:.2f}" for r in ratios)
             notes.append(
                 f"{server} GET /bookings/{{id}}/ vs the FastAPI one-row reference: "
-                f"{rps / ref_rps:.2f}x ({rps:.0f} vs {ref_rps:.0f} req/s)"
+                f"{median(ratios):.2f}x the reference's req/s (median of paired rounds: "
+                f"{rounds}); app CPU per request {row['cpu_us_per_request']} us vs {ref_cpu} us "
+                f"({ref_cpu / max(row['cpu_us_per_request'], 1):.2f}x)"
             )
     print()
     print("\n".join(lines + notes))

@@ -141,6 +141,24 @@ class Server:
         self.stop()
         raise SystemExit(f"{self.name} not ready on {url} after {timeout}s; see {self.log_path}")
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by every process of the group (master and workers).
+
+        Unlike requests per second, this barely moves when other work shares the machine,
+        so it compares two servers' cost per request even on a busy box."""
+        if self.proc is None:
+            return 0.0
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                # The command name may hold spaces; the fields after its ')' do not.
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue  # the process ended while we looked
+            if int(fields[2]) == self.proc.pid:  # process group id (we started a session)
+                ticks += int(fields[11]) + int(fields[12])  # utime + stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
             return
