@@ -71,7 +71,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     STATIC_ROOT=/app/staticfiles \
     PORT=8000 \
     WEB_CONCURRENCY=2 \
-    BLOCKING_THREADS=4
+    BLOCKING_THREADS=2
 
 # The venv and the code belong to root and are read-only for the app user.
 COPY --from=build /opt/venv /opt/venv
