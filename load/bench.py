@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--gunicorn-workers", type=int, default=4)
     parser.add_argument("--granian-workers", type=int, default=2)
-    parser.add_argument("--granian-threads", type=int, default=4)
+    parser.add_argument("--granian-threads", type=int, default=2)
     parser.add_argument("--servers", default="gunicorn,granian", help="comma-separated")
     parser.add_argument("--no-reference", action="store_true")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "18100")))
