@@ -6,14 +6,23 @@ Creates its own database (slipway_load_profile) and Redis db, seeds it like `mak
 then drives the WSGI app through Django's test client with the production settings (DEBUG
 off, Redis cache): for each endpoint, the SQL queries of one warm request and the mean time
 per request. --cprofile prints where the time goes for GET /bookings/{id}/.
+
+Then, for GET /bookings/{id}/ alone, the CPU time per request of the WSGI app called directly
+(no test client) next to the FastAPI reference (load/reference_fastapi.py) called directly on
+an asyncio loop, same database, same process: the two request paths compared without a
+server, wrk or the other processes of a loaded machine (see docs/performance.md).
 """
 
 import argparse
+import asyncio
 import cProfile
+import io
 import json
+import logging
 import os
 import pstats
 import secrets
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -52,6 +61,8 @@ def profile(seed: dict[str, list[dict[str, object]]], requests: int, use_cprofil
     django.setup()
     from django.db import connection
     from django.test import Client
+
+    logs_to_devnull()
 
     user = next(u for u in seed["users"] if u["bookings"])
     bookings: list[int] = user["bookings"]  # type: ignore[assignment]
@@ -104,6 +115,117 @@ def profile(seed: dict[str, list[dict[str, object]]], requests: int, use_cprofil
         out = Path(stack.ROOT / "reports" / "profile" / "get_booking.prof")
         profiler.dump_stats(out)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    compare_with_reference(user["token"], bookings[0])  # type: ignore[arg-type]
+
+
+def logs_to_devnull() -> None:
+    """The access log stays on (its cost is part of a request) but goes to /dev/null, not
+    thousands of lines onto the terminal. Again after each django.setup(), which reconfigures
+    logging."""
+    devnull = open(os.devnull, "w")  # noqa: SIM115 - open for the whole run
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(devnull)
+
+
+def cpu_us_per_call(call: Callable[[], object], calls: int = 2000, rounds: int = 5) -> float:
+    """Median over rounds of the process CPU time per call (less noisy than wall time)."""
+    for _ in range(200):
+        call()
+    samples = []
+    for _ in range(rounds):
+        started = time.process_time()
+        for _ in range(calls):
+            call()
+        samples.append((time.process_time() - started) * 1e6 / calls)
+    return statistics.median(samples)
+
+
+def compare_with_reference(token: str, booking_id: int) -> None:
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connection
+
+    app = get_wsgi_application()
+    logs_to_devnull()
+    path = f"/api/v1/bookings/{booking_id}/"
+
+    def wsgi_get() -> None:
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SCRIPT_NAME": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_AUTHORIZATION": f"Bearer {token}",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.url_scheme": "http",
+        }
+        statuses: list[str] = []
+
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: object = None
+        ) -> Callable[[bytes], object]:
+            statuses.append(status)
+            return lambda data: None
+
+        b"".join(app(environ, start_response))
+        if not statuses[0].startswith("200"):
+            raise SystemExit(f"GET {path} answered {statuses[0]}")
+
+    api_cpu = cpu_us_per_call(wsgi_get)
+    connection.close()
+    reference_cpu = asyncio.run(_reference_cpu(path))
+    print("\nGET /bookings/{id}/ in-process CPU per request (median of 5 x 2,000):")
+    print(f"  API (WSGI app called directly, access log on)  {api_cpu:7.0f} us")
+    print(f"  FastAPI reference (ASGI app called directly)   {reference_cpu:7.0f} us")
+    print(f"  API cost / reference cost                      {api_cpu / reference_cpu:7.2f}")
+
+
+async def _reference_cpu(path: str) -> float:
+    from load import reference_fastapi as reference
+
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": "GET",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1")],
+        "scheme": "http",
+        "server": ("127.0.0.1", 80),
+        "client": ("127.0.0.1", 50000),
+        "root_path": "",
+    }
+    statuses: list[int] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])  # type: ignore[arg-type]
+
+    async def one() -> None:
+        await reference.app(dict(scope), receive, send)  # type: ignore[arg-type]
+
+    await reference.pool.open(wait=True)
+    try:
+        for _ in range(200):
+            await one()
+        samples = []
+        for _ in range(5):
+            started = time.process_time()
+            for _ in range(2000):
+                await one()
+            samples.append((time.process_time() - started) * 1e6 / 2000)
+    finally:
+        await reference.pool.close()
+    if set(statuses) != {200}:
+        raise SystemExit(f"the reference answered {sorted(set(statuses))}")
+    return statistics.median(samples)
 
 
 if __name__ == "__main__":
