@@ -1,5 +1,6 @@
-"""Releases on a deployed host: the deploy lock, a broken release, a redeploy under load, rollback
-(breaking a stale lock), and the previous release working on the schema the next one migrated.
+"""Releases on a deployed host: the deploy lock, a broken release, a redeploy under load, a
+config-only deploy under load (a switch, not a restart), rollback (breaking a stale lock), and
+the previous release working on the schema the next one migrated.
 
 Runs after test_deploy.py on the same host (the `deployed` fixture). New releases are new
 commits in a throwaway clone of this repository (the playbook's app_source_dir), so the tests
@@ -172,47 +173,65 @@ def test_a_broken_release_is_never_switched_to(deployed: LabHost, releases, tmp_
     assert "result=failed" in line, line
 
 
-def test_redeploy_under_load_drops_no_request(deployed: LabHost, releases, tmp_path) -> None:
-    clone, new = releases["next"]
-    sent = failed = 0
-    errors: list[str] = []
-    versions: set[str] = set()
-    stop = threading.Event()
-    lock = threading.Lock()
+class HealthLoad:
+    """Two client threads asking /healthz through nginx until stopped: every answer that is
+    not a 200 (or an exception) counts as failed; the versions seen are kept."""
 
-    def load() -> None:
-        nonlocal sent, failed
-        while not stop.is_set():
+    def __init__(self, host: LabHost) -> None:
+        self.host = host
+        self.sent = self.failed = 0
+        self.errors: list[str] = []
+        self.versions: set[str] = set()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(2)]
+
+    def __enter__(self) -> HealthLoad:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        time.sleep(1)  # requests after the switch too
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
             try:
-                status, _, body = deployed.request("GET", "/healthz")
+                status, _, body = self.host.request("GET", "/healthz")
                 ok = status == 200
                 if ok:
-                    versions.add(body["version"])
+                    self.versions.add(body["version"])
                 else:
                     detail = f"HTTP {status}: {str(body)[:200]}"
             except Exception as error:  # every failure counts
                 ok, detail = False, repr(error)
-            with lock:
-                sent += 1
+            with self._lock:
+                self.sent += 1
                 if not ok:
-                    failed += 1
-                    errors.append(detail)
+                    self.failed += 1
+                    self.errors.append(detail)
             time.sleep(0.01)
 
-    threads = [threading.Thread(target=load, daemon=True) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    try:
+
+def _active_instances(host: LabHost) -> list[str]:
+    units = host.sudo(f"systemctl list-units --state=active --no-legend '{APP}@*'")
+    return [word for word in units.split() if word.startswith(f"{APP}@")]
+
+
+def test_redeploy_under_load_drops_no_request(deployed: LabHost, releases, tmp_path) -> None:
+    clone, new = releases["next"]
+    with HealthLoad(deployed) as load:
         run = _deploy(deployed, tmp_path / "redeploy.log", clone)
-        time.sleep(1)  # requests after the switch too
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=30)
     TIMINGS["redeploy (deploy.yml) under load"] = run.seconds
-    FIGURES["requests during the redeploy"] = sent
-    FIGURES["  of which failed"] = failed
-    print(f"\nredeploy under load: {run.seconds:.1f} s, {sent} requests sent, {failed} failed")
+    FIGURES["requests during the redeploy"] = load.sent
+    FIGURES["  of which failed"] = load.failed
+    print(
+        f"\nredeploy under load: {run.seconds:.1f} s, {load.sent} requests sent, "
+        f"{load.failed} failed"
+    )
     assert run.returncode == 0, run.output[-4000:]
     # The release's migration ran before nginx was pointed at it, while the old one served.
     changed = [name.removeprefix("app : ") for name in run.changed_tasks()]
@@ -220,19 +239,44 @@ def test_redeploy_under_load_drops_no_request(deployed: LabHost, releases, tmp_p
     assert changed.index("Apply the migrations") < changed.index(
         "Reload nginx gracefully (old workers finish their requests)"
     ), changed
-    assert sent > 100
-    assert failed == 0, errors[:10]
-    assert versions == {deployed.release, new}
+    assert load.sent > 100
+    assert load.failed == 0, load.errors[:10]
+    assert load.versions == {deployed.release, new}
     assert _version(deployed) == new
     line = _last_log_line(deployed)
     assert "deploy user=" + getpass.getuser() in line, line
     assert f"release={new} from={deployed.release}" in line, line
     assert "result=ok" in line, line
     # Only the live instance runs; the old one stopped after draining.
-    assert (
-        deployed.sudo(f"systemctl list-units --state=active --no-legend '{APP}@*'").count(f"{APP}@")
-        == 1
-    )
+    assert len(_active_instances(deployed)) == 1
+
+
+def test_a_config_change_switches_instances_instead_of_restarting(
+    deployed: LabHost, releases, tmp_path
+) -> None:
+    """Same release, new environment (one more allowed host): a second instance starts and
+    takes over like a new release; the live one is never restarted in place."""
+    clone, new = releases["next"]
+    before = _active_instances(deployed)
+    previous = deployed.sudo(f"readlink {ROOT}/previous").strip()
+    with HealthLoad(deployed) as load:
+        run = _deploy(
+            deployed, tmp_path / "config.log", clone, "-e", '{"app_extra_hosts": ["alt.test"]}'
+        )
+    TIMINGS["config-only deploy under load"] = run.seconds
+    FIGURES["requests during the config deploy"] = load.sent
+    FIGURES["  of which failed (config deploy)"] = load.failed
+    assert run.returncode == 0, run.output[-4000:]
+    assert load.failed == 0, load.errors[:10]
+    assert load.sent > 50
+    assert load.versions == {new}
+    after = _active_instances(deployed)
+    assert len(after) == 1, after
+    assert after != before, (before, after)
+    assert "alt.test" in deployed.sudo(f"grep ^ALLOWED_HOSTS= /etc/{APP}/env")
+    # The release did not change, so `previous` (what make rollback returns to) did not either.
+    assert deployed.sudo(f"readlink {ROOT}/previous").strip() == previous
+    assert f"release={new} from={new}" in _last_log_line(deployed)
 
 
 def test_rollback_breaks_a_stale_lock_and_returns_the_previous_release(
