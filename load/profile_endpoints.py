@@ -128,17 +128,26 @@ def logs_to_devnull() -> None:
             handler.setStream(devnull)
 
 
-def cpu_us_per_call(call: Callable[[], object], calls: int = 2000, rounds: int = 5) -> float:
-    """Median over rounds of the process CPU time per call (less noisy than wall time)."""
-    for _ in range(200):
-        call()
+def cpu_us_per_call(
+    run_calls: Callable[[int], object], calls: int = 2000, rounds: int = 5
+) -> float:
+    """Median over rounds of the process CPU time per call (less noisy than wall time).
+    `run_calls(n)` makes n calls, so sync and async callers are measured the same way."""
+    run_calls(200)  # warm-up
     samples = []
     for _ in range(rounds):
         started = time.process_time()
-        for _ in range(calls):
-            call()
+        run_calls(calls)
         samples.append((time.process_time() - started) * 1e6 / calls)
     return statistics.median(samples)
+
+
+def repeat(call: Callable[[], object]) -> Callable[[int], None]:
+    def run_calls(n: int) -> None:
+        for _ in range(n):
+            call()
+
+    return run_calls
 
 
 def compare_with_reference(token: str, booking_id: int) -> None:
@@ -174,16 +183,16 @@ def compare_with_reference(token: str, booking_id: int) -> None:
         if not statuses[0].startswith("200"):
             raise SystemExit(f"GET {path} answered {statuses[0]}")
 
-    api_cpu = cpu_us_per_call(wsgi_get)
+    api_cpu = cpu_us_per_call(repeat(wsgi_get))
     connection.close()
-    reference_cpu = asyncio.run(_reference_cpu(path))
+    reference_cpu = _reference_cpu(path)
     print("\nGET /bookings/{id}/ in-process CPU per request (median of 5 x 2,000):")
     print(f"  API (WSGI app called directly, access log on)  {api_cpu:7.0f} us")
     print(f"  FastAPI reference (ASGI app called directly)   {reference_cpu:7.0f} us")
     print(f"  API cost / reference cost                      {api_cpu / reference_cpu:7.2f}")
 
 
-async def _reference_cpu(path: str) -> float:
+def _reference_cpu(path: str) -> float:
     from load import reference_fastapi as reference
 
     scope = {
@@ -208,24 +217,20 @@ async def _reference_cpu(path: str) -> float:
         if message["type"] == "http.response.start":
             statuses.append(message["status"])  # type: ignore[arg-type]
 
-    async def one() -> None:
-        await reference.app(dict(scope), receive, send)  # type: ignore[arg-type]
+    async def requests(n: int) -> None:
+        for _ in range(n):
+            await reference.app(dict(scope), receive, send)  # type: ignore[arg-type]
 
-    await reference.pool.open(wait=True)
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(reference.pool.open(wait=True))
     try:
-        for _ in range(200):
-            await one()
-        samples = []
-        for _ in range(5):
-            started = time.process_time()
-            for _ in range(2000):
-                await one()
-            samples.append((time.process_time() - started) * 1e6 / 2000)
+        cpu = cpu_us_per_call(lambda n: loop.run_until_complete(requests(n)))
     finally:
-        await reference.pool.close()
+        loop.run_until_complete(reference.pool.close())
+        loop.close()
     if set(statuses) != {200}:
         raise SystemExit(f"the reference answered {sorted(set(statuses))}")
-    return statistics.median(samples)
+    return cpu
 
 
 if __name__ == "__main__":
