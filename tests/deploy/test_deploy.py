@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import pytest
+from accounts import login
 from conftest import TIMINGS, LabHost
 
 APP_USER = "example_api"
@@ -62,11 +63,7 @@ def test_a_user_registers_logs_in_and_books(deployed: LabHost) -> None:
         f"DJANGO_SUPERUSER_PASSWORD={staff_password} DJANGO_SUPERUSER_EMAIL={staff}@example.com "
         f"{APP_USER}-manage createsuperuser --noinput"
     )
-    status, _, body = deployed.request(
-        "POST", "/api/v1/auth/token/", {"username": staff, "password": staff_password}
-    )
-    assert status == 200, body
-    staff_token = body["token"]
+    staff_token = login(deployed, staff, staff_password)
     room = f"Room {secrets.token_hex(3)}"
     status, _, resource = deployed.request(
         "POST",
@@ -84,11 +81,7 @@ def test_a_user_registers_logs_in_and_books(deployed: LabHost) -> None:
         {"username": user, "email": f"{user}@example.com", "password": password},
     )
     assert status == 201, body
-    status, _, body = deployed.request(
-        "POST", "/api/v1/auth/token/", {"username": user, "password": password}
-    )
-    assert status == 200, body
-    token = body["token"]
+    token = login(deployed, user, password)
 
     status, _, page = deployed.request("GET", "/api/v1/resources/?limit=100", token=token)
     assert status == 200
