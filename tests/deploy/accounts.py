@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # conftest imports this module for its fixture
-    from conftest import LabHost
+if TYPE_CHECKING:
+    from labhost import LabHost
 
 APP_USER = "example_api"
 

@@ -1,7 +1,9 @@
-"""A fresh Debian 12 host, provisioned and deployed by site.yml, checked as a user would.
+"""Fresh hosts, provisioned and deployed by site.yml, checked as a user would.
 
-The story: boot a host, run site.yml (the `deployed` fixture), run it again and see nothing
-change, then use the API through nginx over HTTPS and probe the server from outside.
+The story, on each shape (Debian 13 with root as the first login; Debian 12 in the
+cloud-image layout with sshd on 2222): boot, run site.yml (the `server` fixture), run it
+again and see nothing change, then use the API through nginx over HTTPS and probe the server
+from outside.
 """
 
 from __future__ import annotations
@@ -16,38 +18,41 @@ from typing import cast
 
 import pytest
 from accounts import login
-from conftest import TIMINGS, LabHost
+from labhost import TIMINGS, LabHost
 
 APP_USER = "example_api"
-EXPECTED_OPEN_PORTS = {22, 80, 443}
 
 
-def test_second_run_changes_nothing(deployed: LabHost, tmp_path) -> None:
-    run = deployed.run_site(tmp_path / "site-second-run.log")
-    TIMINGS["site.yml, second run"] = run.seconds
+def expected_open_ports(server: LabHost) -> set[int]:
+    return {server.port, 80, 443}
+
+
+def test_second_run_changes_nothing(server: LabHost, tmp_path) -> None:
+    run = server.run_site(tmp_path / "site-second-run.log")
+    TIMINGS[f"{server.name}: site.yml, second run"] = run.seconds
     assert run.returncode == 0, run.output[-4000:]
-    recap = run.recap(deployed.name)
+    recap = run.recap(server.name)
     assert recap["failed"] == 0
     assert recap["changed"] == 0, f"changed on a re-run: {run.changed_tasks()}"
 
 
-def test_health_and_readiness_through_nginx(deployed: LabHost) -> None:
-    status, _, body = deployed.request("GET", "/healthz")
-    assert (status, body) == (200, {"status": "ok", "version": deployed.release})
+def test_health_and_readiness_through_nginx(server: LabHost) -> None:
+    status, _, body = server.request("GET", "/healthz")
+    assert (status, body) == (200, {"status": "ok", "version": server.release})
 
-    status, _, body = deployed.request("GET", "/readyz")
-    assert (status, body) == (200, {"status": "ok", "version": deployed.release})
+    status, _, body = server.request("GET", "/readyz")
+    assert (status, body) == (200, {"status": "ok", "version": server.release})
 
     # Plain HTTP still answers the probes (load balancers), and sends the rest to HTTPS.
-    status, _, _ = deployed.request("GET", "/readyz", scheme="http")
+    status, _, _ = server.request("GET", "/readyz", scheme="http")
     assert status == 200
-    status, headers, _ = deployed.request("GET", "/api/v1/resources/", scheme="http")
+    status, headers, _ = server.request("GET", "/api/v1/resources/", scheme="http")
     assert status == 301
-    assert headers["location"] == f"https://{deployed.domain}/api/v1/resources/"
+    assert headers["location"] == f"https://{server.domain}/api/v1/resources/"
 
 
-def test_security_headers_are_set_once(deployed: LabHost) -> None:
-    status, headers, _ = deployed.request("GET", "/healthz")
+def test_security_headers_are_set_once(server: LabHost) -> None:
+    status, headers, _ = server.request("GET", "/healthz")
     assert status == 200
     assert headers["strict-transport-security"].startswith("max-age=")
     assert headers["x-content-type-options"] == "nosniff"
@@ -55,17 +60,17 @@ def test_security_headers_are_set_once(deployed: LabHost) -> None:
     assert headers["server"] == "nginx"  # no version
 
 
-def test_a_user_registers_logs_in_and_books(deployed: LabHost) -> None:
+def test_a_user_registers_logs_in_and_books(server: LabHost) -> None:
     # A staff member made on the server creates a resource (only staff may).
     staff, staff_password = f"staff{secrets.token_hex(3)}", secrets.token_urlsafe(16)
-    deployed.sudo(
+    server.sudo(
         f"-u {APP_USER} env DJANGO_SUPERUSER_USERNAME={staff} "
         f"DJANGO_SUPERUSER_PASSWORD={staff_password} DJANGO_SUPERUSER_EMAIL={staff}@example.com "
         f"{APP_USER}-manage createsuperuser --noinput"
     )
-    staff_token = login(deployed, staff, staff_password)
+    staff_token = login(server, staff, staff_password)
     room = f"Room {secrets.token_hex(3)}"
-    status, _, resource = deployed.request(
+    status, _, resource = server.request(
         "POST",
         "/api/v1/resources/",
         {"name": room, "description": "by the deploy test"},
@@ -75,15 +80,15 @@ def test_a_user_registers_logs_in_and_books(deployed: LabHost) -> None:
 
     # A new user registers, logs in, sees the resource and books it.
     user, password = f"user{secrets.token_hex(3)}", secrets.token_urlsafe(16)
-    status, _, body = deployed.request(
+    status, _, body = server.request(
         "POST",
         "/api/v1/users/",
         {"username": user, "email": f"{user}@example.com", "password": password},
     )
     assert status == 201, body
-    token = login(deployed, user, password)
+    token = login(server, user, password)
 
-    status, _, page = deployed.request("GET", "/api/v1/resources/?limit=100", token=token)
+    status, _, page = server.request("GET", "/api/v1/resources/?limit=100", token=token)
     assert status == 200
     assert room in [item["name"] for item in page["items"]]
 
@@ -93,31 +98,32 @@ def test_a_user_registers_logs_in_and_books(deployed: LabHost) -> None:
         "start": start.isoformat(),
         "end": (start + timedelta(hours=1)).isoformat(),
     }
-    status, _, created = deployed.request("POST", "/api/v1/bookings/", booking, token=token)
+    status, _, created = server.request("POST", "/api/v1/bookings/", booking, token=token)
     assert status == 201, created
     assert created["status"] == "confirmed"
 
     # The same slot again is a conflict; the booking reads back for its owner.
-    status, _, _ = deployed.request("POST", "/api/v1/bookings/", booking, token=token)
+    status, _, _ = server.request("POST", "/api/v1/bookings/", booking, token=token)
     assert status == 409
-    status, _, fetched = deployed.request("GET", f"/api/v1/bookings/{created['id']}/", token=token)
+    status, _, fetched = server.request("GET", f"/api/v1/bookings/{created['id']}/", token=token)
     assert (status, fetched["id"]) == (200, created["id"])
 
     # Without a token: 401 in JSON, never an HTML page.
-    status, headers, body = deployed.request("GET", "/api/v1/resources/")
+    status, headers, body = server.request("GET", "/api/v1/resources/")
     assert status == 401
     assert headers["content-type"].startswith("application/json")
 
 
-def test_root_cannot_log_in(deployed: LabHost) -> None:
-    # The lab key is still in root's authorized_keys (as on a fresh VPS): sshd must refuse it.
-    result = deployed.ssh("root", "true")
+def test_root_cannot_log_in(server: LabHost) -> None:
+    # With root as the first login, the lab key is still in root's authorized_keys (as on a
+    # fresh VPS): sshd must refuse it.
+    result = server.ssh("root", "true")
     assert result.returncode == 255
     assert "Permission denied" in result.stderr
 
 
-def test_password_login_is_refused(deployed: LabHost) -> None:
-    result = deployed.ssh(
+def test_password_login_is_refused(server: LabHost) -> None:
+    result = server.ssh(
         "deploy",
         "true",
         "-o",
@@ -130,8 +136,21 @@ def test_password_login_is_refused(deployed: LabHost) -> None:
     assert "Permission denied (publickey)" in result.stderr, result.stderr
 
 
-def test_deploy_user_logs_in_with_a_key(deployed: LabHost) -> None:
-    assert deployed.sudo("id -u").strip() == "0"
+def test_deploy_user_logs_in_with_a_key(server: LabHost) -> None:
+    assert server.sudo("id -u").strip() == "0"
+
+
+def test_ssh_firewall_and_fail2ban_follow_the_inventory_port(server: LabHost) -> None:
+    # sshd keeps exactly the port(s) it had (Slipway writes no Port), and the firewall and
+    # fail2ban admit and watch the one Ansible connects on.
+    ports = [
+        line.split()[1] for line in server.sudo("sshd -T").splitlines() if line.startswith("port ")
+    ]
+    assert ports == [str(server.port)]
+    assert f"tcp dport {{ {server.port}, 80, 443 }}" in server.sudo(
+        "nft list chain inet filter input"
+    )
+    assert f"port = {server.port}" in server.sudo("cat /etc/fail2ban/jail.d/slipway.local")
 
 
 def _open_ports(address: str, ports: range, batch: int = 4000, wait: float = 1.0) -> set[int]:
@@ -165,71 +184,69 @@ def _open_ports(address: str, ports: range, batch: int = 4000, wait: float = 1.0
     return found
 
 
-def test_only_ssh_http_and_https_answer(deployed: LabHost) -> None:
+def test_only_ssh_http_and_https_answer(server: LabHost) -> None:
     # Every TCP port of the test host's own address, from the lab machine.
-    open_ports = _open_ports(deployed.address, range(1, 65536))
-    assert open_ports == EXPECTED_OPEN_PORTS
+    open_ports = _open_ports(server.address, range(1, 65536))
+    assert open_ports == expected_open_ports(server)
 
 
-def test_postgresql_and_redis_listen_on_loopback_only(deployed: LabHost) -> None:
-    listeners = deployed.sudo("ss -Htlnp")
+def test_postgresql_and_redis_listen_on_loopback_only(server: LabHost) -> None:
+    listeners = server.sudo("ss -Htlnp")
     for line in listeners.splitlines():
         local = line.split()[3]
         port = int(local.rsplit(":", 1)[1])
-        if port not in EXPECTED_OPEN_PORTS:
+        if port not in expected_open_ports(server):
             assert local.startswith(("127.0.0.1:", "[::1]:")), f"listens outside: {line}"
     assert "127.0.0.1:5432" in listeners
     # And from outside, nothing answers on PostgreSQL's port.
-    assert _open_ports(deployed.address, range(5432, 5433)) == set()
+    assert _open_ports(server.address, range(5432, 5433)) == set()
 
 
-def test_app_runs_as_its_own_unprivileged_user(deployed: LabHost) -> None:
-    users = deployed.sudo("ps -o user= -C granian").split()
+def test_app_runs_as_its_own_unprivileged_user(server: LabHost) -> None:
+    users = server.sudo("ps -o user= -C granian").split()
     assert users, "no granian process"
     assert set(users) == {APP_USER}, users
-    passwd = deployed.sudo(f"getent passwd {APP_USER}").strip().split(":")
+    passwd = server.sudo(f"getent passwd {APP_USER}").strip().split(":")
     assert 0 < int(passwd[2]) < 1000  # a system user, not root
     assert passwd[6] == "/usr/sbin/nologin"
-    groups = deployed.sudo(f"id -nG {APP_USER}").split()
+    groups = server.sudo(f"id -nG {APP_USER}").split()
     assert groups == [APP_USER]
     # It can read its code but not change it, and cannot read the root-only TLS key.
-    result = deployed.ssh(
+    result = server.ssh(
         "deploy", f"sudo -n -u {APP_USER} test -w /srv/{APP_USER}/current/manage.py"
     )
     assert result.returncode == 1
-    result = deployed.ssh("deploy", f"sudo -n -u {APP_USER} cat /etc/nginx/tls/selfsigned.key")
+    result = server.ssh("deploy", f"sudo -n -u {APP_USER} cat /etc/nginx/tls/selfsigned.key")
     assert result.returncode != 0
     # The environment file with the secrets is not world-readable.
-    assert (
-        deployed.sudo(f"stat -c '%U:%G %a' /etc/{APP_USER}/env").strip() == f"root:{APP_USER} 640"
-    )
+    assert server.sudo(f"stat -c '%U:%G %a' /etc/{APP_USER}/env").strip() == f"root:{APP_USER} 640"
 
 
-def test_app_unit_is_sandboxed(deployed: LabHost) -> None:
+def test_app_unit_is_sandboxed(server: LabHost) -> None:
     # systemd's own audit of the unit: 0 is fully locked down, 10 is a bare service.
-    port = deployed.live_port()
-    report = deployed.sudo(f"systemd-analyze security --no-pager {APP_USER}@{port}.service")
+    port = server.live_port()
+    report = server.sudo(f"systemd-analyze security --no-pager {APP_USER}@{port}.service")
     match = re.search(r"Overall exposure level for \S+: ([0-9.]+)", report)
     assert match, report[-2000:]
     assert float(match.group(1)) <= 2.0, report
 
 
-def test_manage_check_deploy_passes_on_the_server(deployed: LabHost) -> None:
-    output = deployed.sudo(f"-u {APP_USER} {APP_USER}-manage check --deploy --fail-level WARNING")
+def test_manage_check_deploy_passes_on_the_server(server: LabHost) -> None:
+    output = server.sudo(f"-u {APP_USER} {APP_USER}-manage check --deploy --fail-level WARNING")
     assert "no issues" in output
 
 
-def test_firewall_fail2ban_and_upgrades_are_active(deployed: LabHost) -> None:
-    ruleset = deployed.sudo("nft list chain inet filter input")
+def test_firewall_fail2ban_and_upgrades_are_active(server: LabHost) -> None:
+    ruleset = server.sudo("nft list chain inet filter input")
     assert "policy drop" in ruleset
-    assert deployed.sudo("systemctl is-active nftables fail2ban").split() == ["active", "active"]
-    assert "sshd" in deployed.sudo("fail2ban-client status")
-    auto = deployed.sudo("cat /etc/apt/apt.conf.d/20auto-upgrades")
+    assert server.sudo("systemctl is-active nftables fail2ban").split() == ["active", "active"]
+    assert "sshd" in server.sudo("fail2ban-client status")
+    auto = server.sudo("cat /etc/apt/apt.conf.d/20auto-upgrades")
     assert 'APT::Periodic::Unattended-Upgrade "1";' in auto
 
 
-def test_kernel_hardening_is_applied(deployed: LabHost) -> None:
-    virt = deployed.sudo("systemd-detect-virt").strip()
+def test_kernel_hardening_is_applied(server: LabHost) -> None:
+    virt = server.sudo("systemd-detect-virt").strip()
     if virt == "systemd-nspawn":
         pytest.skip(
             "NOT VERIFIED in this tier: a systemd-nspawn container shares the lab machine's "
@@ -243,5 +260,5 @@ def test_kernel_hardening_is_applied(deployed: LabHost) -> None:
         "net.ipv4.conf.all.accept_redirects": "0",
         "fs.protected_symlinks": "1",
     }
-    actual = {key: deployed.sudo(f"sysctl -n {key}").strip() for key in expected}
+    actual = {key: server.sudo(f"sysctl -n {key}").strip() for key in expected}
     assert actual == expected

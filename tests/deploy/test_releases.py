@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from accounts import Account, book
-from conftest import FIGURES, REPO, TIMINGS, LabHost
+from labhost import FIGURES, REPO, TIMINGS, LabHost
 
 APP = "example_api"
 ROOT = f"/srv/{APP}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from accounts import Account, book
-from conftest import TIMINGS, LabHost
+from labhost import TIMINGS, LabHost
 
 APP = "example_api"
 
