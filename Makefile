@@ -43,7 +43,7 @@ fmt: install ## Format and auto-fix the code
 	$(RUN) ruff check --fix .
 
 .PHONY: lint
-lint: install lint-python lint-docker lint-actions lint-deploy ## Lint everything: Python, Dockerfile, shell, workflows, playbooks
+lint: install lint-python lint-docker lint-actions lint-deploy check-wheels ## Lint everything: Python, Dockerfile, shell, workflows, playbooks, wheels
 
 .PHONY: lint-python
 lint-python: install ## Lint Python: ruff, formatting, migrations in sync, check --deploy
@@ -52,6 +52,11 @@ lint-python: install ## Lint Python: ruff, formatting, migrations in sync, check
 	DATABASE_URL=$(UNIT_DB) DJANGO_SETTINGS_MODULE=tests.settings $(RUN) python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(UNIT_DB) DJANGO_SETTINGS_MODULE=tests.settings_deploy_check \
 		$(RUN) python manage.py check --deploy --fail-level WARNING
+
+# Asks PyPI (about 15 s): pip download as a server would, per supported Python x arch.
+.PHONY: check-wheels
+check-wheels: install ## Check the runtime requirements have wheels for every supported Python and arch
+	$(RUN) python -m scripts.check_wheels
 
 .PHONY: typecheck
 typecheck: install ## Type check with mypy (django-stubs)
