@@ -9,7 +9,7 @@ server would, and names every package that has no wheel there.
 The supported Pythons are pyproject's `Programming Language :: Python :: 3.N` classifiers;
 requires-python and the unit-test matrix in .github/workflows/ci.yml must agree with them.
 
-    make check-wheels            (`make lint` runs it too; it needs PyPI, about 15 s)
+    make check-wheels            (.ci/run and CI's lint job run it; it needs PyPI)
     uv run --frozen python -m scripts.check_wheels --python 3.15    other Pythons instead
 """
 
