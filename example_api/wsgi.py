@@ -1,4 +1,4 @@
-"""WSGI entry point for the production app server (gunicorn example_api.wsgi:application)."""
+"""WSGI entry point: granian serves example_api.wsgi:application in production."""
 
 import os
 
