@@ -4,12 +4,15 @@
 #   make rollback [INVENTORY=production]   switch back to the previous release (rollback.yml)
 #   FORCE_UNLOCK=1 (deploy, rollback, lab-deploy, lab-rollback)   break a deploy lock left by a killed run
 #   make backup / make restore [INVENTORY=production]   dump now / restore drill (backup.yml, restore.yml)
-#   make lab-up [LAB_HOST=lab1]    boot a local Debian 12 host, write lab/.state/inventory
+#   make lab-up [LAB_HOST=lab1] [DEBIAN=13|12] [BOOTSTRAP=root|sudo] [SSH_PORT=22]
+#                                  boot a local Debian host (13 by default; BOOTSTRAP=sudo: the
+#                                  cloud-image login, user debian with sudo), write lab/.state/inventory
 #   make lab-deploy                run site.yml against the lab host(s)
 #   make lab-rollback              roll the lab host(s) back to the previous release
-#   make lab-ssh [LAB_HOST=lab1]   log in to a lab host as the deploy user
+#   make lab-ssh [LAB_HOST=lab1]   log in to a lab host as the deploy user (its first login before)
 #   make lab-down                  stop every lab host started with lab-up
-#   make test-deploy               boot fresh hosts, deploy, check them like a user (pytest)
+#   make test-lab                  lab.sh's own tests: mirror choice, list, inventory (no root, seconds)
+#   make test-deploy [DEBIAN=13]   test-lab, then boot fresh hosts, deploy, check them like a user
 #   make test-deploy-vm            the same tests in a QEMU VM (own kernel: sysctl checks run)
 #   make lint-deploy               ansible-lint (production profile), yamllint, shellcheck
 #
@@ -27,6 +30,12 @@ ANSIBLE_ARGS ?=
 FORCE_UNLOCK ?=
 LOCK_ARGS := $(if $(filter 1,$(FORCE_UNLOCK)),-e app_deploy_lock_break=true)
 LAB_HOST ?= lab1
+# The host lab-up boots: Debian release, first-login layout, SSH port (see lab/lab.sh). The
+# SLIPWAY_* environment variables of lab.sh work too; these win.
+DEBIAN ?= $(or $(SLIPWAY_DEBIAN),13)
+BOOTSTRAP ?= $(or $(SLIPWAY_BOOTSTRAP),root)
+SSH_PORT ?= $(or $(SLIPWAY_SSH_PORT),22)
+LAB_ENV := SLIPWAY_DEBIAN=$(DEBIAN) SLIPWAY_BOOTSTRAP=$(BOOTSTRAP) SLIPWAY_SSH_PORT=$(SSH_PORT)
 LAB_INVENTORY := lab/.state/inventory
 # Tools on PATH first; ansible reads ansible/ansible.cfg wherever make runs.
 DEPLOY_ENV := PATH="$(DEPLOY_BIN):$$PATH" ANSIBLE_CONFIG="$(CURDIR)/ansible/ansible.cfg"
@@ -58,8 +67,8 @@ restore: deploy-tools ## Restore drill: newest dump into a fresh database, row c
 	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) restore.yml $(ANSIBLE_ARGS)
 
 .PHONY: lab-up
-lab-up: deploy-tools ## Boot a local Debian 12 host (LAB_HOST=lab1) and write its inventory
-	$(DEPLOY_ENV) lab/lab.sh up $(LAB_HOST)
+lab-up: deploy-tools ## Boot a local Debian host (LAB_HOST=lab1 DEBIAN=13|12 BOOTSTRAP=root|sudo SSH_PORT=22), write its inventory
+	$(DEPLOY_ENV) $(LAB_ENV) lab/lab.sh up $(LAB_HOST)
 	$(DEPLOY_ENV) lab/lab.sh inventory $(LAB_INVENTORY)
 
 .PHONY: lab-deploy
@@ -75,31 +84,32 @@ lab-rollback: deploy-tools ## Roll the lab host(s) back to the previous release
 		ansible/rollback.yml $(LOCK_ARGS) $(ANSIBLE_ARGS)
 
 .PHONY: lab-ssh
-lab-ssh: ## Log in to a lab host as the deploy user (root before the first deploy)
-	@addr=$$(lab/lab.sh list | awk '$$1 == "$(LAB_HOST)" {print $$2}'); \
-	test -n "$$addr" || { echo "$(LAB_HOST) is not running"; exit 1; }; \
-	ssh -i $(SLIPWAY_CACHE)/lab_ed25519 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-		-o LogLevel=ERROR deploy@$$addr || ssh -i $(SLIPWAY_CACHE)/lab_ed25519 \
-		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR root@$$addr
+lab-ssh: ## Log in to a lab host as the deploy user (root or debian before the first deploy)
+	@lab/lab.sh ssh $(LAB_HOST)
 
 .PHONY: lab-down
 lab-down: ## Stop the lab hosts and remove their files, interfaces and NAT table
 	lab/lab.sh down-all
 	rm -rf $(LAB_INVENTORY)
 
+.PHONY: test-lab
+test-lab: deploy-tools ## lab.sh's own tests on fake apt trees and hosts: mirror choice, list, inventory
+	$(DEPLOY_ENV) pytest -c tests/lab/pytest.ini tests/lab -q
+
 .PHONY: test-deploy
-test-deploy: deploy-tools ## Deploy tests: boot fresh Debian hosts, run site.yml, check like a user
-	lab/lab.sh rootfs
-	$(DEPLOY_ENV) pytest -c tests/deploy/pytest.ini tests/deploy $(PYTEST_ARGS)
+test-deploy: test-lab ## Deploy tests: boot fresh Debian hosts (DEBIAN=13|12), run site.yml, check like a user
+	SLIPWAY_DEBIAN=$(DEBIAN) lab/lab.sh rootfs
+	SLIPWAY_DEBIAN=$(DEBIAN) $(DEPLOY_ENV) pytest -c tests/deploy/pytest.ini tests/deploy $(PYTEST_ARGS)
 
 .PHONY: test-deploy-vm
 test-deploy-vm: deploy-tools ## The deploy tests in a QEMU VM with its own kernel (slow without KVM)
-	lab/lab.sh vm-rootfs
-	SLIPWAY_LAB_TIER=vm $(DEPLOY_ENV) pytest -c tests/deploy/pytest.ini tests/deploy $(PYTEST_ARGS)
+	SLIPWAY_DEBIAN=$(DEBIAN) lab/lab.sh vm-rootfs
+	SLIPWAY_DEBIAN=$(DEBIAN) SLIPWAY_LAB_TIER=vm $(DEPLOY_ENV) pytest -c tests/deploy/pytest.ini \
+		tests/deploy $(PYTEST_ARGS)
 
 .PHONY: lint-deploy
 lint-deploy: deploy-tools ## Lint the playbooks (ansible-lint production profile, yamllint) and lab scripts
 	cd ansible && $(DEPLOY_ENV) yamllint -s .
 	cd ansible && $(DEPLOY_ENV) ansible-lint
 	@command -v shellcheck >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q shellcheck >/dev/null
-	shellcheck lab/lab.sh
+	shellcheck lab/*.sh
