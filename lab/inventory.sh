@@ -47,6 +47,7 @@ app_db_name: "{{ app_name }}"
 app_db_user: "{{ app_name }}"
 app_db_password: "{{ vault_app_db_password }}"
 app_secret_key: "{{ vault_app_secret_key }}"
+app_redis_password: "{{ vault_app_redis_password }}"
 nginx_tls_mode: selfsigned
 VARS
     if [ ! -f "$dir/vault-pass" ]; then
@@ -56,7 +57,8 @@ VARS
         (umask 077; python3 -c 'import secrets
 print("---")
 print(f"vault_app_secret_key: \"{secrets.token_urlsafe(50)}\"")
-print(f"vault_app_db_password: \"{secrets.token_hex(16)}\"")' > "$dir/group_vars/all/vault.yml")
+print(f"vault_app_db_password: \"{secrets.token_hex(16)}\"")
+print(f"vault_app_redis_password: \"{secrets.token_hex(16)}\"")' > "$dir/group_vars/all/vault.yml")
         ansible-vault encrypt --vault-password-file "$dir/vault-pass" \
             "$dir/group_vars/all/vault.yml" >/dev/null
     fi

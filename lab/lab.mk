@@ -12,7 +12,7 @@
 #   make lab-ssh [LAB_HOST=lab1]   log in to a lab host as the deploy user (its first login before)
 #   make lab-down                  stop every lab host started with lab-up
 #   make test-lab                  lab.sh's own tests: mirror choice, list, inventory (no root, seconds)
-#   make test-deploy [DEBIAN=13]   test-lab, then boot fresh hosts, deploy, check them like a user
+#   make test-deploy               test-lab, then Debian 13 (root) and 12 (sudo, port 2222) hosts: deploy, check, audit
 #   make test-deploy-vm            the same tests in a QEMU VM (own kernel: sysctl checks run)
 #   make lint-deploy               ansible-lint (production profile), yamllint, shellcheck
 #
@@ -97,9 +97,9 @@ test-lab: deploy-tools ## lab.sh's own tests on fake apt trees and hosts: mirror
 	$(DEPLOY_ENV) pytest -c tests/lab/pytest.ini tests/lab -q
 
 .PHONY: test-deploy
-test-deploy: test-lab ## Deploy tests: boot fresh Debian hosts (DEBIAN=13|12), run site.yml, check like a user
-	SLIPWAY_DEBIAN=$(DEBIAN) lab/lab.sh rootfs
-	SLIPWAY_DEBIAN=$(DEBIAN) $(DEPLOY_ENV) pytest -c tests/deploy/pytest.ini tests/deploy $(PYTEST_ARGS)
+test-deploy: test-lab ## Deploy tests: Debian 13 (root) and 12 (sudo user, port 2222) in parallel, site.yml, checks and audits
+	SLIPWAY_DEBIAN=13 lab/lab.sh rootfs & SLIPWAY_DEBIAN=12 lab/lab.sh rootfs & wait -n && wait -n
+	$(DEPLOY_ENV) pytest -c tests/deploy/pytest.ini tests/deploy $(PYTEST_ARGS)
 
 .PHONY: test-deploy-vm
 test-deploy-vm: deploy-tools ## The deploy tests in a QEMU VM with its own kernel (slow without KVM)
