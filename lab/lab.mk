@@ -98,7 +98,7 @@ test-lab: deploy-tools ## lab.sh's own tests on fake apt trees and hosts: mirror
 
 .PHONY: test-deploy
 test-deploy: test-lab ## Deploy tests: Debian 13 (root) and 12 (sudo user, port 2222) in parallel, site.yml, checks and audits
-	SLIPWAY_DEBIAN=13 lab/lab.sh rootfs & SLIPWAY_DEBIAN=12 lab/lab.sh rootfs & wait -n && wait -n
+	SLIPWAY_DEBIAN=13 lab/lab.sh rootfs & first=$$!; SLIPWAY_DEBIAN=12 lab/lab.sh rootfs; wait $$first
 	$(DEPLOY_ENV) pytest -c tests/deploy/pytest.ini tests/deploy $(PYTEST_ARGS)
 
 .PHONY: test-deploy-vm

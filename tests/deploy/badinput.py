@@ -70,7 +70,7 @@ def try_bad_inputs(host: LabHost, workdir: Path) -> BadInputStory:
     attempt(
         "no_sudo", inventory=host.variant_inventory(workdir / "inv-nosudo", bootstrap_user="nosudo")
     )
-    host.sudo("userdel -r nosudo", user=admin)
+    host.sudo("sh -c 'pkill -u nosudo; userdel -r -f nosudo'", user=admin)
 
     # A NAT forwarding some other port to sshd, said wrongly: the firewall would shut sshd out.
     attempt("ssh_port", "-e", "hardening_ssh_port=22")

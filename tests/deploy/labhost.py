@@ -97,8 +97,9 @@ class LabHost:
         self.domain = f"{self.name}.slipway.test"
 
     # --- ansible ---------------------------------------------------------------------------
-    def run_site(self, log: Path, *extra: str) -> PlaybookRun:
-        return self.run_playbook("site.yml", log, "-e", f"app_release_ref={self.release}", *extra)
+    def run_site(self, log: Path, *extra: str, inventory: Path | None = None) -> PlaybookRun:
+        release = f"app_release_ref={self.release}"
+        return self.run_playbook("site.yml", log, "-e", release, *extra, inventory=inventory)
 
     def run_playbook(
         self, playbook: str, log: Path, *extra: str, inventory: Path | None = None

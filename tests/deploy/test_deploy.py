@@ -147,10 +147,11 @@ def test_ssh_firewall_and_fail2ban_follow_the_inventory_port(server: LabHost) ->
         line.split()[1] for line in server.sudo("sshd -T").splitlines() if line.startswith("port ")
     ]
     assert ports == [str(server.port)]
-    assert f"tcp dport {{ {server.port}, 80, 443 }}" in server.sudo(
-        "nft list chain inet filter input"
-    )
-    assert f"port = {server.port}" in server.sudo("cat /etc/fail2ban/jail.d/slipway.local")
+    rules = server.sudo("nft list chain inet filter input")
+    admitted = re.search(r"tcp dport \{ ([0-9, ]+) \} ct state new accept", rules)
+    assert admitted, rules
+    assert {int(port) for port in admitted.group(1).split(",")} == {server.port, 80, 443}
+    assert f"port = {server.port}" in server.sudo("cat /etc/fail2ban/jail.local")
 
 
 def _open_ports(address: str, ports: range, batch: int = 4000, wait: float = 1.0) -> set[int]:

@@ -43,7 +43,8 @@ def test_unit_suite_passes_on_python_313(deployed: LabHost, tmp_path: Path) -> N
     started = time.monotonic()
     result = deployed.ssh(
         "deploy",
-        f"cd {WORK} && sudo -n env DATABASE_URL=sqlite://:memory: .venv/bin/python -m pytest"
+        f"cd {WORK} && sudo -n env PATH={WORK}/.venv/bin:/usr/bin:/bin DATABASE_URL=sqlite://:memory:"
+        " python -m pytest"
         " tests/unit -q -n 2 -p no:cacheprovider",
     )
     TIMINGS["deploy13: unit suite on Python 3.13"] = time.monotonic() - started
