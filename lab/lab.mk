@@ -37,6 +37,9 @@ BOOTSTRAP ?= $(or $(SLIPWAY_BOOTSTRAP),root)
 SSH_PORT ?= $(or $(SLIPWAY_SSH_PORT),22)
 LAB_ENV := SLIPWAY_DEBIAN=$(DEBIAN) SLIPWAY_BOOTSTRAP=$(BOOTSTRAP) SLIPWAY_SSH_PORT=$(SSH_PORT)
 LAB_INVENTORY := lab/.state/inventory
+# The deploy tests' inventories and playbook logs (kept until the next run; a run of its own,
+# so other pytest runs on the machine never prune it).
+DEPLOY_TEST_LOGS := /var/tmp/slipway-deploy-tests
 # Tools on PATH first; ansible reads ansible/ansible.cfg wherever make runs.
 DEPLOY_ENV := PATH="$(DEPLOY_BIN):$$PATH" ANSIBLE_CONFIG="$(CURDIR)/ansible/ansible.cfg"
 
@@ -99,7 +102,7 @@ test-lab: deploy-tools ## lab.sh's own tests on fake apt trees and hosts: mirror
 .PHONY: test-deploy
 test-deploy: test-lab ## Deploy tests: Debian 13 (root) and 12 (sudo user, port 2222) in parallel, site.yml, checks and audits
 	SLIPWAY_DEBIAN=13 lab/lab.sh rootfs & first=$$!; SLIPWAY_DEBIAN=12 lab/lab.sh rootfs; wait $$first
-	$(DEPLOY_ENV) pytest -c tests/deploy/pytest.ini tests/deploy $(PYTEST_ARGS)
+	$(DEPLOY_ENV) pytest -c tests/deploy/pytest.ini --basetemp=$(DEPLOY_TEST_LOGS) tests/deploy $(PYTEST_ARGS)
 
 .PHONY: test-deploy-vm
 test-deploy-vm: deploy-tools ## The deploy tests in a QEMU VM with its own kernel (slow without KVM)
