@@ -9,7 +9,7 @@ from ninja import Router, Status
 from example_api.accounts import services
 from example_api.accounts.auth import bearer_token
 from example_api.accounts.schemas import MeOut, RegisterIn, TokenIn, TokenOut, UserOut
-from example_api.schemas import BODY_ERRORS, ErrorOut
+from example_api.schemas import BODY_ERRORS, DomainErrorOut, ErrorOut
 
 router = Router(tags=["accounts"])
 
@@ -17,7 +17,7 @@ router = Router(tags=["accounts"])
 @router.post(
     "/users/",
     auth=None,
-    response={201: UserOut, 409: ErrorOut, **BODY_ERRORS},
+    response={201: UserOut, 409: DomainErrorOut, **BODY_ERRORS},
     summary="Register a user",
 )
 def register(request: HttpRequest, payload: RegisterIn) -> Status[object]:
@@ -30,7 +30,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status[object]:
 @router.post(
     "/auth/token/",
     auth=None,
-    response={200: TokenOut, 401: ErrorOut, 429: ErrorOut, **BODY_ERRORS},
+    response={200: TokenOut, 401: DomainErrorOut, 429: DomainErrorOut, **BODY_ERRORS},
     summary="Log in: exchange username and password for a bearer token",
 )
 def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:

@@ -10,10 +10,15 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from example_api.accounts.errors import (
+    InvalidCredentials,
+    LoginThrottled,
+    UsernameTaken,
+    WeakPassword,
+)
 from example_api.accounts.models import ApiToken, User
 from example_api.accounts.selectors import hash_token, process_token_cache, token_cache_key
 from example_api.accounts.throttle import LoginThrottle
-from example_api.errors import Conflict, InvalidCredentials, RuleViolation, Throttled
 
 
 def register_user(*, username: str, email: str, password: str) -> User:
@@ -21,20 +26,15 @@ def register_user(*, username: str, email: str, password: str) -> User:
     try:
         validate_password(password, user=user)
     except DjangoValidationError as exc:
-        raise RuleViolation(
-            [
-                {"loc": ["body", "payload", "password"], "msg": message, "type": "weak_password"}
-                for message in exc.messages
-            ]
-        ) from None
+        raise WeakPassword(exc.messages) from None
     user.set_password(password)
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict("username is taken")
+        raise UsernameTaken()
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:  # lost a race with a concurrent registration
-        raise Conflict("username is taken") from None
+        raise UsernameTaken() from None
     return user
 
 
@@ -44,11 +44,11 @@ def issue_token(*, username: str, password: str, client_address: str) -> tuple[s
     throttle = LoginThrottle(username=username, address=client_address)
     retry_after = throttle.retry_after()
     if retry_after:
-        raise Throttled("too many failed login attempts; try again later", retry_after)
+        raise LoginThrottled(retry_after)
     user = authenticate(username=username, password=password)
     if user is None:
         throttle.record_failure()
-        raise InvalidCredentials("invalid username or password")
+        raise InvalidCredentials()
     raw_token = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,

@@ -5,8 +5,10 @@ from http import HTTPStatus
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
+from example_api.accounts.errors import StaffOnly, UserNotFound
 from example_api.accounts.models import User
 from example_api.bookings import selectors, services
+from example_api.bookings.errors import BookingNotFound
 from example_api.bookings.models import Booking
 from example_api.bookings.schemas import (
     BookingFilters,
@@ -17,14 +19,21 @@ from example_api.bookings.schemas import (
     ResourceOut,
     ResourcePage,
 )
-from example_api.errors import Forbidden, NotFound
 from example_api.pagination import PageParams, paginate
-from example_api.schemas import BODY_ERRORS, MAX_ID, ErrorOut, ValidationErrorOut
+from example_api.schemas import (
+    BODY_ERRORS,
+    MAX_ID,
+    DomainErrorOut,
+    ErrorOut,
+    ValidationErrorOut,
+)
 
 router = Router(tags=["bookings"])
 
 _AUTH = {401: ErrorOut}
-_BY_ID = {**_AUTH, 404: ErrorOut, 422: ValidationErrorOut}
+_BY_ID = {**_AUTH, 404: DomainErrorOut, 422: ValidationErrorOut}
+# A booking's body can be malformed (Ninja's field errors) or break a rule (a domain error).
+_BOOKING_422 = ValidationErrorOut | DomainErrorOut
 
 
 def _viewer(request: HttpRequest) -> User:
@@ -34,7 +43,7 @@ def _viewer(request: HttpRequest) -> User:
 def _visible_booking_or_404(request: HttpRequest, booking_id: int) -> Booking:
     booking = selectors.visible_booking(viewer=_viewer(request), booking_id=booking_id)
     if booking is None:
-        raise NotFound("booking not found")
+        raise BookingNotFound()
     return booking
 
 
@@ -45,19 +54,26 @@ def list_resources(request: HttpRequest, page: Query[PageParams]) -> dict[str, o
 
 @router.post(
     "/resources/",
-    response={201: ResourceOut, **_AUTH, 403: ErrorOut, 409: ErrorOut, **BODY_ERRORS},
+    response={201: ResourceOut, **_AUTH, 403: DomainErrorOut, 409: DomainErrorOut, **BODY_ERRORS},
     summary="Create a resource (staff only)",
 )
 def create_resource(request: HttpRequest, payload: ResourceIn) -> Status[object]:
     if not _viewer(request).is_staff:
-        raise Forbidden("only staff may create resources")
+        raise StaffOnly("create resources")
     resource = services.create_resource(name=payload.name, description=payload.description)
     return Status(HTTPStatus.CREATED, resource)
 
 
 @router.post(
     "/bookings/",
-    response={201: BookingOut, **_AUTH, 404: ErrorOut, 409: ErrorOut, **BODY_ERRORS},
+    response={
+        201: BookingOut,
+        **_AUTH,
+        404: DomainErrorOut,
+        409: DomainErrorOut,
+        **BODY_ERRORS,
+        422: _BOOKING_422,
+    },
     summary="Book a resource for [start, end)",
 )
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status[object]:
@@ -96,7 +112,7 @@ def list_user_bookings(
     user_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> dict[str, object]:
     if not selectors.can_list_bookings_of(viewer=_viewer(request), user_id=user_id):
-        raise NotFound("user not found")
+        raise UserNotFound()
     bookings = selectors.bookings_of_user(
         user_id=user_id,
         status=filters.status,

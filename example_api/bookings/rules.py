@@ -2,21 +2,19 @@
 
 from datetime import datetime, timedelta
 
+from example_api.bookings.errors import BookingEndBeforeStart, BookingInPast, BookingTooLong
+
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
     """Half-open ranges [start, end) overlap when each starts before the other ends."""
     return a_start < b_end and b_start < a_end
 
 
-def range_problem(
-    *, start: datetime, end: datetime, now: datetime, max_duration: timedelta
-) -> str | None:
-    """Why [start, end) cannot be booked, or None if it can."""
+def check_range(*, start: datetime, end: datetime, now: datetime, max_duration: timedelta) -> None:
+    """Raise the reason [start, end) cannot be booked, if there is one."""
     if end <= start:
-        return "end must be after start"
+        raise BookingEndBeforeStart()
     if start < now:
-        return "start must not be in the past"
+        raise BookingInPast()
     if end - start > max_duration:
-        hours = max_duration.total_seconds() / 3600
-        return f"a booking may last at most {hours:g} hours (maximum duration)"
-    return None
+        raise BookingTooLong(max_duration)

@@ -87,7 +87,10 @@ def test_staff_creates_a_resource(api, make_user, token_for):
 def test_non_staff_cannot_create_a_resource(api, alice_token):
     response = api.post(RESOURCES, {"name": "Mine"}, token=alice_token)
     assert response.status_code == HTTPStatus.FORBIDDEN
-    assert response.json() == {"detail": "only staff may create resources"}
+    assert response.json() == {
+        "detail": "only staff may create resources",
+        "code": "staff_only",
+    }
     assert not Resource.objects.exists()
 
 
@@ -95,7 +98,10 @@ def test_resource_name_taken_is_409(api, make_user, token_for, resource):
     staff = token_for(make_user("boss", staff=True))
     response = api.post(RESOURCES, {"name": resource.name}, token=staff)
     assert response.status_code == HTTPStatus.CONFLICT
-    assert response.json() == {"detail": "a resource with this name exists"}
+    assert response.json() == {
+        "detail": "a resource with this name exists",
+        "code": "resource_name_taken",
+    }
 
 
 @pytest.mark.parametrize("body", [{}, {"name": ""}, {"name": "   "}, {"name": "x" * 101}])
@@ -143,7 +149,7 @@ def test_unknown_resource_is_404(api, alice_token):
     body = {"resource_id": 999, "start": iso(start), "end": iso(start + timedelta(hours=1))}
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.NOT_FOUND
-    assert response.json() == {"detail": "resource not found"}
+    assert response.json() == {"detail": "resource not found", "code": "resource_not_found"}
 
 
 def test_overlapping_a_confirmed_booking_is_409(api, make_user, alice_token, resource):
@@ -156,7 +162,10 @@ def test_overlapping_a_confirmed_booking_is_409(api, make_user, alice_token, res
     }
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.CONFLICT
-    assert response.json() == {"detail": "the resource is already booked for part of this time"}
+    assert response.json() == {
+        "detail": "the resource is already booked for part of this time",
+        "code": "booking_overlap",
+    }
     assert Booking.objects.count() == 1
 
 
@@ -181,22 +190,33 @@ def test_a_cancelled_booking_frees_its_slot(api, make_user, alice_token, resourc
 
 
 @pytest.mark.parametrize(
-    ("start_delta", "length", "message"),
+    ("start_delta", "length", "message", "code"),
     [
-        (timedelta(hours=1), timedelta(0), "end must be after start"),
-        (timedelta(hours=1), -timedelta(hours=1), "end must be after start"),
-        (-timedelta(days=3), timedelta(hours=1), "start must not be in the past"),
-        (timedelta(hours=1), timedelta(hours=8, minutes=1), "maximum duration"),
+        (timedelta(hours=1), timedelta(0), "end must be after start", "booking_end_before_start"),
+        (
+            timedelta(hours=1),
+            -timedelta(hours=1),
+            "end must be after start",
+            "booking_end_before_start",
+        ),
+        (
+            -timedelta(days=3),
+            timedelta(hours=1),
+            "start must not be in the past",
+            "booking_in_past",
+        ),
+        (timedelta(hours=1), timedelta(hours=8, minutes=1), "maximum duration", "booking_too_long"),
     ],
 )
 def test_rule_violations_are_422_saying_which_rule(
-    api, alice_token, resource, start_delta, length, message
+    api, alice_token, resource, start_delta, length, message, code
 ):
     start = future() + start_delta
     body = {"resource_id": resource.pk, "start": iso(start), "end": iso(start + length)}
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert message in response.json()["detail"]
+    assert response.json()["code"] == code
     assert not Booking.objects.exists()
 
 
@@ -218,7 +238,8 @@ def test_the_active_booking_cap_is_422(api, alice, alice_token, resource):
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert response.json() == {
-        "detail": "at most 3 active bookings per user (active booking limit)"
+        "detail": "at most 3 active bookings per user (active booking limit)",
+        "code": "booking_cap_reached",
     }
 
 
@@ -267,7 +288,11 @@ def test_another_users_booking_and_a_missing_one_give_the_same_404(
     hidden = api.get(f"{BOOKINGS}{theirs.pk}/", token=alice_token)
     missing = api.get(f"{BOOKINGS}{theirs.pk + 1000}/", token=alice_token)
     assert hidden.status_code == missing.status_code == HTTPStatus.NOT_FOUND
-    assert hidden.json() == missing.json() == {"detail": "booking not found"}
+    assert (
+        hidden.json()
+        == missing.json()
+        == {"detail": "booking not found", "code": "booking_not_found"}
+    )
 
 
 @pytest.mark.parametrize("bad_id", ["abc", "0", "-1", "1.5", "99999999999999999999"])
@@ -291,7 +316,7 @@ def test_nobody_cancels_another_users_booking(api, make_user, alice_token, resou
     theirs = make_booking(make_user("bob"), resource, future())
     response = api.delete(f"{BOOKINGS}{theirs.pk}/", token=alice_token)
     assert response.status_code == HTTPStatus.NOT_FOUND
-    assert response.json() == {"detail": "booking not found"}
+    assert response.json() == {"detail": "booking not found", "code": "booking_not_found"}
     theirs.refresh_from_db()
     assert theirs.status == BookingStatus.CONFIRMED
 
@@ -372,7 +397,7 @@ def test_another_users_list_and_a_missing_users_list_give_the_same_404(
     other = api.get(user_bookings(bob.pk), token=alice_token)
     missing = api.get(user_bookings(bob.pk + 100), token=alice_token)
     assert other.status_code == missing.status_code == HTTPStatus.NOT_FOUND
-    assert other.json() == missing.json() == {"detail": "user not found"}
+    assert other.json() == missing.json() == {"detail": "user not found", "code": "user_not_found"}
 
 
 def test_staff_lists_anyones_bookings_but_a_missing_user_is_404(

@@ -2,10 +2,13 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from example_api.bookings.rules import overlaps, range_problem
+from example_api.bookings.errors import BookingEndBeforeStart, BookingInPast, BookingTooLong
+from example_api.bookings.rules import check_range, overlaps
+from example_api.errors import DomainError
 
 BASE = datetime(2030, 1, 1, tzinfo=UTC)
 minutes = st.integers(min_value=0, max_value=24 * 60)
@@ -40,24 +43,36 @@ def test_adjacent_ranges_do_not_overlap(a: int, a_len: int, b_len: int) -> None:
 MAX = timedelta(hours=8)
 
 
+def range_refusal(**kwargs) -> DomainError | None:
+    try:
+        check_range(**kwargs, max_duration=MAX)
+    except DomainError as refusal:
+        return refusal
+    return None
+
+
 @given(st.integers(-600, 600), st.integers(-600, 1200))
-def test_range_problem_accepts_exactly_valid_ranges(start_offset: int, length: int) -> None:
+def test_check_range_accepts_exactly_valid_ranges(start_offset: int, length: int) -> None:
     now = BASE
     start = now + timedelta(minutes=start_offset)
     end = start + timedelta(minutes=length)
-    problem = range_problem(start=start, end=end, now=now, max_duration=MAX)
     valid = length > 0 and start_offset >= 0 and timedelta(minutes=length) <= MAX
-    assert (problem is None) == valid
+    assert (range_refusal(start=start, end=end, now=now) is None) == valid
 
 
-def test_range_problem_names_the_rule() -> None:
-    now = BASE
-    assert range_problem(start=now, end=now, now=now, max_duration=MAX) == (
-        "end must be after start"
-    )
-    past = range_problem(start=now - timedelta(hours=1), end=now, now=now, max_duration=MAX)
-    assert past == "start must not be in the past"
-    too_long = range_problem(start=now, end=now + timedelta(hours=9), now=now, max_duration=MAX)
-    assert too_long is not None
-    assert "maximum duration" in too_long
-    assert "8 hours" in too_long
+@pytest.mark.parametrize(
+    ("start", "end", "error", "code"),
+    [
+        (BASE, BASE, BookingEndBeforeStart, "booking_end_before_start"),
+        (BASE - timedelta(hours=1), BASE, BookingInPast, "booking_in_past"),
+        (BASE, BASE + timedelta(hours=9), BookingTooLong, "booking_too_long"),
+    ],
+)
+def test_check_range_names_the_rule(start, end, error, code) -> None:
+    refusal = range_refusal(start=start, end=end, now=BASE)
+    assert isinstance(refusal, error)
+    assert refusal.code == code
+
+
+def test_too_long_says_the_limit() -> None:
+    assert str(BookingTooLong(MAX)) == "a booking may last at most 8 hours (maximum duration)"
