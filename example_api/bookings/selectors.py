@@ -5,7 +5,8 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from example_api.accounts.models import User
-from example_api.bookings.models import Booking, BookingStatus, Resource
+from example_api.bookings import rules
+from example_api.bookings.models import Booking, Resource
 from example_api.compiled_query import CompiledQuery
 
 
@@ -51,17 +52,13 @@ def bookings_of_user(
     return bookings.order_by("-start", "-id")
 
 
-def overlapping_confirmed(*, resource_id: int, start: datetime, end: datetime) -> bool:
-    """True if [start, end) overlaps a confirmed booking of the resource (half-open ranges)."""
+def has_conflict(*, resource_id: int, start: datetime, end: datetime) -> bool:
+    """True if booking [start, end) of the resource would collide (rules.conflicting)."""
     return Booking.objects.filter(
-        resource_id=resource_id,
-        status=BookingStatus.CONFIRMED,
-        start__lt=end,
-        end__gt=start,
+        rules.conflicting(resource_id=resource_id, start=start, end=end)
     ).exists()
 
 
-def active_future_count(*, user_id: int, now: datetime) -> int:
-    return Booking.objects.filter(
-        user_id=user_id, status=BookingStatus.CONFIRMED, end__gt=now
-    ).count()
+def active_count(*, user_id: int, now: datetime) -> int:
+    """The user's bookings that count towards the cap (rules.active_at)."""
+    return Booking.objects.filter(rules.active_at(now), user_id=user_id).count()

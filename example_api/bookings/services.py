@@ -1,22 +1,16 @@
-"""Writes for resources and bookings, each in one transaction."""
+"""Writes for resources and bookings, each in one transaction. The booking rule itself is
+in rules.py; this module applies it under the locks that make it hold concurrently."""
 
 from datetime import datetime
 
 import structlog
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from example_api.accounts.models import User
-from example_api.bookings import selectors
-from example_api.bookings.errors import (
-    BookingCapReached,
-    BookingOverlap,
-    ResourceNameTaken,
-    ResourceNotFound,
-)
+from example_api.bookings import rules, selectors
+from example_api.bookings.errors import BookingOverlap, ResourceNameTaken, ResourceNotFound
 from example_api.bookings.models import Booking, BookingStatus, Resource
-from example_api.bookings.rules import check_range
 
 EXCLUSION_VIOLATION = "23P01"  # PostgreSQL's SQLSTATE for an exclusion constraint
 
@@ -51,7 +45,7 @@ def _create_booking(
     *, user: User, resource_id: int, start: datetime, end: datetime, note: str
 ) -> Booking:
     now = timezone.now()
-    check_range(start=start, end=end, now=now, max_duration=settings.BOOKING_MAX_DURATION)
+    rules.check_range(start=start, end=end, now=now)
     # Bookings of one resource queue on its row lock: concurrent inserts that only met at
     # the exclusion constraint could deadlock each other (seen in the race tests). Always
     # resource first, then user, so two bookings never wait on each other in a cycle.
@@ -65,12 +59,10 @@ def _create_booking(
         raise ResourceNotFound()
     # The user's row lock makes the per-user cap hold under concurrent requests.
     User.objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk").first()
-    cap = settings.BOOKING_MAX_ACTIVE_PER_USER
-    if selectors.active_future_count(user_id=user.pk, now=now) >= cap:
-        raise BookingCapReached(cap)
+    rules.check_cap(active=selectors.active_count(user_id=user.pk, now=now))
     # A friendly early answer; the database constraint is the guarantee on PostgreSQL, and
     # on SQLite this check runs under the write lock (BEGIN IMMEDIATE).
-    if selectors.overlapping_confirmed(resource_id=resource_id, start=start, end=end):
+    if selectors.has_conflict(resource_id=resource_id, start=start, end=end):
         log.info("booking conflict", resource_id=resource_id, caught_by="precheck")
         raise BookingOverlap()
     return Booking.objects.create(
