@@ -5,8 +5,9 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Status
+from ninja.errors import AuthenticationError
 
-from example_api.accounts import services
+from example_api.accounts import selectors, services
 from example_api.accounts.auth import bearer_token
 from example_api.accounts.schemas import MeOut, RegisterIn, TokenIn, TokenOut, UserOut
 from example_api.schemas import BODY_ERRORS, DomainErrorOut, ErrorOut
@@ -49,7 +50,7 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     summary="Log out: revoke the token this request carries",
 )
 def revoke_token(request: HttpRequest) -> Status[None]:
-    services.revoke_token(token=request.auth)  # type: ignore[attr-defined]
+    services.revoke_token(principal=request.auth)  # type: ignore[attr-defined]
     return Status(HTTPStatus.NO_CONTENT, None)
 
 
@@ -60,4 +61,7 @@ def revoke_token(request: HttpRequest) -> Status[None]:
     summary="The user the token belongs to",
 )
 def me(request: HttpRequest) -> object:
-    return request.auth.user  # type: ignore[attr-defined]
+    user = selectors.active_user(request.auth.user_id)  # type: ignore[attr-defined]
+    if user is None:  # deactivated or deleted while its token was still cached
+        raise AuthenticationError()
+    return user

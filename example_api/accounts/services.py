@@ -5,11 +5,11 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from example_api.accounts import tokens
 from example_api.accounts.errors import (
     InvalidCredentials,
     LoginThrottled,
@@ -17,7 +17,6 @@ from example_api.accounts.errors import (
     WeakPassword,
 )
 from example_api.accounts.models import ApiToken, User
-from example_api.accounts.selectors import hash_token, process_token_cache, token_cache_key
 from example_api.accounts.throttle import LoginThrottle
 
 
@@ -52,14 +51,16 @@ def issue_token(*, username: str, password: str, client_address: str) -> tuple[s
     raw_token = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
-        key_hash=hash_token(raw_token),
+        key_hash=tokens.hash_token(raw_token),
         expires_at=timezone.now() + settings.API_TOKEN_TTL,
     )
     return raw_token, token
 
 
-def revoke_token(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    # Takes effect at once in every worker that shares the cache (Redis in production).
-    cache.delete(token_cache_key(token.key_hash))
-    process_token_cache.forget(token.key_hash)
+def revoke_token(*, principal: tokens.Principal) -> None:
+    """Log out: the token fails at once in this process; see tokens.py for the others."""
+    token = ApiToken.objects.filter(pk=principal.token_id)
+    key_hash = token.values_list("key_hash", flat=True).first()
+    token.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if key_hash is not None:
+        tokens.forget(key_hash)

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
 from example_api.accounts.errors import StaffOnly, UserNotFound
-from example_api.accounts.models import User
+from example_api.accounts.tokens import Principal
 from example_api.bookings import selectors, services
 from example_api.bookings.errors import BookingNotFound
 from example_api.bookings.models import Booking
@@ -36,8 +36,8 @@ _BY_ID = {**_AUTH, 404: DomainErrorOut, 422: ValidationErrorOut}
 _BOOKING_422 = ValidationErrorOut | DomainErrorOut
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.auth.user  # type: ignore[attr-defined]
+def _viewer(request: HttpRequest) -> Principal:
+    return request.auth  # type: ignore[attr-defined]
 
 
 def _visible_booking_or_404(request: HttpRequest, booking_id: int) -> Booking:
@@ -78,7 +78,7 @@ def create_resource(request: HttpRequest, payload: ResourceIn) -> Status[object]
 )
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status[object]:
     booking = services.create_booking(
-        user=_viewer(request),
+        user_id=_viewer(request).user_id,
         resource_id=payload.resource_id,
         start=payload.start,
         end=payload.end,

@@ -6,6 +6,7 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import QuerySet
 
 from example_api.accounts.models import User
+from example_api.accounts.tokens import Principal
 from example_api.bookings import rules
 from example_api.bookings.models import Booking, Resource
 
@@ -25,12 +26,12 @@ def resources() -> "QuerySet[Resource]":
     return Resource.objects.order_by("name", "id")
 
 
-def visible_booking(*, viewer: User, booking_id: int) -> Booking | None:
+def visible_booking(*, viewer: Principal, booking_id: int) -> Booking | None:
     """The booking if the viewer owns it or is staff; None otherwise, so that another user's
     booking and a missing one look the same."""
     if viewer.is_staff:
         return _booking_from_sql(_SELECT_BOOKING, [booking_id])
-    return _booking_from_sql(_SELECT_OWN_BOOKING, [booking_id, viewer.pk])
+    return _booking_from_sql(_SELECT_OWN_BOOKING, [booking_id, viewer.user_id])
 
 
 def _booking_from_sql(sql: str, params: list[int]) -> Booking | None:
@@ -47,8 +48,8 @@ def _booking_from_sql(sql: str, params: list[int]) -> Booking | None:
     return Booking.from_db(DEFAULT_DB_ALIAS, _BOOKING_FIELDS, values)
 
 
-def can_list_bookings_of(*, viewer: User, user_id: int) -> bool:
-    if viewer.pk == user_id:
+def can_list_bookings_of(*, viewer: Principal, user_id: int) -> bool:
+    if viewer.user_id == user_id:
         return True
     return viewer.is_staff and User.objects.filter(pk=user_id).exists()
 

@@ -7,6 +7,7 @@ import structlog
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from example_api.accounts.errors import UserNotFound
 from example_api.accounts.models import User
 from example_api.bookings import rules, selectors
 from example_api.bookings.errors import BookingOverlap, ResourceNameTaken, ResourceNotFound
@@ -28,10 +29,12 @@ def create_resource(*, name: str, description: str = "") -> Resource:
 
 
 def create_booking(
-    *, user: User, resource_id: int, start: datetime, end: datetime, note: str = ""
+    *, user_id: int, resource_id: int, start: datetime, end: datetime, note: str = ""
 ) -> Booking:
     try:
-        return _create_booking(user=user, resource_id=resource_id, start=start, end=end, note=note)
+        return _create_booking(
+            user_id=user_id, resource_id=resource_id, start=start, end=end, note=note
+        )
     except IntegrityError as exc:
         # Caught outside the transaction, which has rolled back: no savepoint needed.
         if getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION:
@@ -42,7 +45,7 @@ def create_booking(
 
 @transaction.atomic
 def _create_booking(
-    *, user: User, resource_id: int, start: datetime, end: datetime, note: str
+    *, user_id: int, resource_id: int, start: datetime, end: datetime, note: str
 ) -> Booking:
     now = timezone.now()
     rules.check_range(start=start, end=end, now=now)
@@ -58,15 +61,18 @@ def _create_booking(
     if locked is None:
         raise ResourceNotFound()
     # The user's row lock makes the per-user cap hold under concurrent requests.
-    User.objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk").first()
-    rules.check_cap(active=selectors.active_count(user_id=user.pk, now=now))
+    # (None only if the user was deleted while its token was still cached.)
+    user = User.objects.select_for_update(no_key=True).filter(pk=user_id).values_list("pk")
+    if user.first() is None:
+        raise UserNotFound()
+    rules.check_cap(active=selectors.active_count(user_id=user_id, now=now))
     # A friendly early answer; the database constraint is the guarantee on PostgreSQL, and
     # on SQLite this check runs under the write lock (BEGIN IMMEDIATE).
     if selectors.has_conflict(resource_id=resource_id, start=start, end=end):
         log.info("booking conflict", resource_id=resource_id, caught_by="precheck")
         raise BookingOverlap()
     return Booking.objects.create(
-        user=user, resource_id=resource_id, start=start, end=end, note=note
+        user_id=user_id, resource_id=resource_id, start=start, end=end, note=note
     )
 
 

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from example_api.accounts.models import ApiToken, User
-from example_api.accounts.selectors import hash_token
+from example_api.accounts.tokens import hash_token
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from example_api.accounts.models import User
+from example_api.accounts.tokens import Principal
 from example_api.bookings import selectors
 from example_api.bookings.models import Booking, BookingStatus
 from tests.conftest import future, make_booking
@@ -16,6 +18,10 @@ def fields_of(booking: Booking | None) -> dict | None:
     if booking is None:
         return None
     return {f.attname: getattr(booking, f.attname) for f in Booking._meta.concrete_fields}
+
+
+def as_viewer(user: User) -> Principal:
+    return Principal(user.pk, user.is_staff, token_id=1, expires_at=future())
 
 
 def test_the_sql_selects_every_field_of_the_model():
@@ -36,7 +42,7 @@ def test_visible_booking_matches_the_orm(make_user, resource):
         for booking_id in range(min(ids) - 2, max(ids) + 3):  # includes missing ids
             owned = {} if viewer.is_staff else {"user_id": viewer.pk}
             expected = Booking.objects.filter(pk=booking_id, **owned).first()
-            found = selectors.visible_booking(viewer=viewer, booking_id=booking_id)
+            found = selectors.visible_booking(viewer=as_viewer(viewer), booking_id=booking_id)
             assert fields_of(found) == fields_of(expected), (viewer.username, booking_id)
             if found is not None:
                 assert isinstance(found, Booking)
@@ -49,7 +55,7 @@ def test_visible_booking_matches_the_orm(make_user, resource):
 def test_a_read_row_saves_as_an_update(make_user, resource):
     alice = make_user("alice")
     booking = make_booking(alice, resource, future())
-    found = selectors.visible_booking(viewer=alice, booking_id=booking.pk)
+    found = selectors.visible_booking(viewer=as_viewer(alice), booking_id=booking.pk)
     assert found is not None
     found.note = "changed"
     with CaptureQueriesContext(connection) as queries:
