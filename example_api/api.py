@@ -1,4 +1,9 @@
-"""The NinjaAPI instance: routers, authentication, and one error shape for every failure."""
+"""The NinjaAPI instance: routers, authentication, the host check, and one error shape for
+every failure."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 import structlog
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -40,6 +45,24 @@ api = NinjaAPI(
 )
 api.add_router("", accounts_router)
 api.add_router("", bookings_router)
+
+
+def host_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Django validates the Host header against ALLOWED_HOSTS when the host is asked for,
+    not on every request. Every API call asks first, before authentication and parsing: a
+    bad Host raises DisallowedHost, which Django answers with its 400 (JSON under /api/,
+    see ApiJsonErrorsMiddleware). The probes (/healthz, /readyz) never ask, so load
+    balancers may use any address."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.get_host()
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(host_checked, mode="view")
 
 # The one place where domain errors meet HTTP: each class's status code.
 DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {

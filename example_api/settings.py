@@ -53,11 +53,11 @@ INSTALLED_APPS = [
     "example_api.health",
 ]
 
-# Only what the API and the admin need; each entry costs on every request.
+# Only what the API and the admin need; each entry costs on every request. The Host header is
+# checked by Django itself when asked (request.get_host()): the API asks on every call (api.py).
 MIDDLEWARE = [
     "example_api.middleware.RequestIdMiddleware",
     "example_api.middleware.ApiJsonErrorsMiddleware",
-    "example_api.middleware.AllowedHostsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
