@@ -2,24 +2,24 @@
 
 from http import HTTPStatus
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
+from ninja.pagination import paginate
 
 from example_api.accounts.errors import StaffOnly, UserNotFound
 from example_api.accounts.tokens import Principal
 from example_api.bookings import selectors, services
 from example_api.bookings.errors import BookingNotFound
-from example_api.bookings.models import Booking
+from example_api.bookings.models import Booking, Resource
 from example_api.bookings.schemas import (
     BookingFilters,
     BookingIn,
     BookingOut,
-    BookingPage,
     ResourceIn,
     ResourceOut,
-    ResourcePage,
 )
-from example_api.pagination import PageParams, paginate
+from example_api.pagination import LimitOffset
 from example_api.schemas import (
     BODY_ERRORS,
     MAX_ID,
@@ -47,9 +47,10 @@ def _visible_booking_or_404(request: HttpRequest, booking_id: int) -> Booking:
     return booking
 
 
-@router.get("/resources/", response={200: ResourcePage, **_AUTH, 422: ValidationErrorOut})
-def list_resources(request: HttpRequest, page: Query[PageParams]) -> dict[str, object]:
-    return paginate(selectors.resources(), page)
+@router.get("/resources/", response={200: list[ResourceOut], **_AUTH, 422: ValidationErrorOut})
+@paginate(LimitOffset)
+def list_resources(request: HttpRequest) -> "QuerySet[Resource]":
+    return selectors.resources()
 
 
 @router.post(
@@ -102,21 +103,20 @@ def cancel_booking(
 
 @router.get(
     "/users/{user_id}/bookings/",
-    response={200: BookingPage, **_BY_ID},
+    response={200: list[BookingOut], **_BY_ID},
     summary="A user's bookings, newest start first",
 )
+@paginate(LimitOffset)
 def list_user_bookings(
     request: HttpRequest,
     filters: Query[BookingFilters],
-    page: Query[PageParams],
     user_id: int = Path(..., ge=1, le=MAX_ID),
-) -> dict[str, object]:
+) -> "QuerySet[Booking]":
     if not selectors.can_list_bookings_of(viewer=_viewer(request), user_id=user_id):
         raise UserNotFound()
-    bookings = selectors.bookings_of_user(
+    return selectors.bookings_of_user(
         user_id=user_id,
         status=filters.status,
         starts_after=filters.starts_after,
         starts_before=filters.starts_before,
     )
-    return paginate(bookings, page)
