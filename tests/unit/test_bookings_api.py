@@ -406,3 +406,14 @@ def test_staff_lists_anyones_bookings_but_a_missing_user_is_404(
     staff = token_for(make_user("boss", staff=True))
     assert api.get(user_bookings(alice.pk), token=staff).json()["count"] == 3
     assert api.get(user_bookings(alice.pk + 100), token=staff).status_code == 404
+
+
+def test_a_user_deleted_while_its_token_is_cached_cannot_book(api, alice, alice_token, resource):
+    assert api.get(f"/api/v1/users/{alice.pk}/bookings/", token=alice_token).status_code == 200
+    alice.delete()  # its token goes too, but the caches still know it for a while
+    start = future()
+    body = {"resource_id": resource.pk, "start": iso(start), "end": iso(start + timedelta(hours=1))}
+    response = api.post(BOOKINGS, body, token=alice_token)
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response.json() == {"detail": "user not found", "code": "user_not_found"}
+    assert api.get("/api/v1/users/me/", token=alice_token).status_code == HTTPStatus.UNAUTHORIZED
