@@ -1,44 +1,15 @@
-"""Domain errors raised by services; api.py maps each to its HTTP status."""
+"""The base of every domain error. Services raise its subclasses; `example_api/api.py` maps
+each class to an HTTP status and an error body, in one table.
 
-from typing import Any
+A domain error knows nothing of HTTP: it has a stable, machine-readable `code` (clients branch
+on it, so it never changes once released) and a message for people."""
 
-# A message, or a list of field errors shaped like Django Ninja's 422 items.
-Detail = str | list[dict[str, Any]]
+from typing import ClassVar
 
 
 class DomainError(Exception):
-    status_code = 400
+    code: ClassVar[str] = "domain_error"
 
-    def __init__(self, detail: Detail) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-class NotFound(DomainError):
-    status_code = 404
-
-
-class Conflict(DomainError):
-    status_code = 409
-
-
-class RuleViolation(DomainError):
-    """Well-formed input that breaks a business rule (a limit, a time in the past)."""
-
-    status_code = 422
-
-
-class Forbidden(DomainError):
-    status_code = 403
-
-
-class Throttled(DomainError):
-    status_code = 429
-
-    def __init__(self, detail: str, retry_after: int) -> None:
-        super().__init__(detail)
-        self.retry_after = retry_after
-
-
-class InvalidCredentials(DomainError):
-    status_code = 401
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

@@ -69,19 +69,3 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Error"
-
-
-class AllowedHostsMiddleware:
-    """Validates the Host header against ALLOWED_HOSTS on every request (Django does it only
-    when something asks for the host; CommonMiddleware, which usually asks, is not used).
-    Health probes are exempt so load balancers and deploy checks can use any address."""
-
-    PROBE_PATHS = frozenset({"/healthz", "/readyz"})
-
-    def __init__(self, get_response: Handler) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path not in self.PROBE_PATHS:
-            request.get_host()  # raises DisallowedHost, which Django answers with a 400
-        return self.get_response(request)

@@ -1,23 +1,33 @@
-"""Limit/offset pages shaped `{items, count}`, as API.md specifies."""
+"""Limit/offset pages shaped `{items, count}`, through Ninja's own pagination (`@paginate`).
 
-from typing import Any, TypeVar
+Ninja's LimitOffsetPagination has no upper bound on `offset` (a huge one would overflow the
+database's OFFSET, a 500), so this is a PaginationBase with the API's own parameters."""
 
-from django.db.models import Model, QuerySet
-from ninja import Schema
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja.pagination import PaginationBase
 from pydantic import Field
 
 MAX_OFFSET = 2**31 - 1
 
-M = TypeVar("M", bound=Model)
 
-
-class PageParams(Schema):
+class PageParams(PaginationBase.Input):
     limit: int = Field(20, ge=1, le=100, description="Page size, 1..100")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip")
 
 
-def paginate(queryset: "QuerySet[M]", page: PageParams) -> dict[str, Any]:
-    return {
-        "items": list(queryset[page.offset : page.offset + page.limit]),
-        "count": queryset.count(),
-    }
+class LimitOffset(PaginationBase):
+    # Named on its own so the OpenAPI component keeps its name (a nested class would be
+    # "Input"); mypy wants a nested class here, where Ninja takes any subclass of it.
+    Input = PageParams  # type: ignore[assignment]
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: PageParams, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        start = pagination.offset
+        return {
+            "items": queryset[start : start + pagination.limit],
+            "count": queryset.count(),
+        }

@@ -41,8 +41,15 @@ class ErrorOut(Schema):
     detail: str
 
 
+class DomainErrorOut(ErrorOut):
+    """A request the domain refused (example_api/errors.py)."""
+
+    code: str = Field(description="Stable, machine-readable reason, e.g. booking_overlap")
+
+
 class ValidationErrorOut(Schema):
     detail: list[dict[str, Any]]
+    code: str | None = Field(None, description="Set when a domain rule refused a field")
 
 
 # Responses every operation with a JSON body can give: unparseable (400), too large (413),

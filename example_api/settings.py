@@ -53,11 +53,11 @@ INSTALLED_APPS = [
     "example_api.health",
 ]
 
-# Only what the API and the admin need; each entry costs on every request.
+# Only what the API and the admin need; each entry costs on every request. The Host header is
+# checked by Django itself when asked (request.get_host()): the API asks on every call (api.py).
 MIDDLEWARE = [
     "example_api.middleware.RequestIdMiddleware",
     "example_api.middleware.ApiJsonErrorsMiddleware",
-    "example_api.middleware.AllowedHostsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -138,11 +138,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 API_TOKEN_TTL = timedelta(seconds=env_int("API_TOKEN_TTL_SECONDS", 7 * 24 * 3600))
-# How long a token lookup may be served from the cache. Revocation clears it at once; a
-# deactivated user or a staff change is seen within this many seconds.
+# Token lookups are cached (example_api/accounts/tokens.py has the revocation bound): in
+# the shared cache for this many seconds (a deactivated user or a staff change is seen
+# within this plus the next value)...
 API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 60)
-# ...and how long each worker keeps it in memory: a revocation reaches other workers
-# within this many seconds (the revoking worker forgets at once).
+# ...and in each worker's memory for this many: a logout reaches other workers within it
+# (the worker that handles the logout forgets at once). 0 turns this layer off.
 API_TOKEN_LOCAL_CACHE_SECONDS = env_int("API_TOKEN_LOCAL_CACHE_SECONDS", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 LOGIN_MAX_FAILURES_PER_USERNAME = env_int("LOGIN_MAX_FAILURES_PER_USERNAME", 5)
@@ -150,7 +151,7 @@ LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
 # Behind a reverse proxy, the META key that carries the client address (e.g. HTTP_X_REAL_IP).
 CLIENT_IP_META_KEY = env_str("CLIENT_IP_META_KEY", "REMOTE_ADDR")
 
-# --- bookings ---------------------------------------------------------------------------------
+# --- bookings: limits of the booking rule (example_api/bookings/rules.py) -------------------
 BOOKING_MAX_DURATION = timedelta(minutes=env_int("BOOKING_MAX_DURATION_MINUTES", 8 * 60))
 BOOKING_MAX_ACTIVE_PER_USER = env_int("BOOKING_MAX_ACTIVE_PER_USER", 20)
 

@@ -7,7 +7,8 @@ from example_api.health.views import healthz, readyz
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:
-    # Unknown paths under /api/ answer in JSON even with DEBUG on.
+    # Unknown paths under /api/ answer in JSON even with DEBUG on; a bad Host still gets 400.
+    request.get_host()
     return JsonResponse({"detail": "Not Found"}, status=404)
 
 

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.utils import timezone
 
     from example_api.accounts.models import ApiToken, User
-    from example_api.accounts.selectors import hash_token
+    from example_api.accounts.tokens import hash_token
     from example_api.bookings.models import Booking, BookingStatus, Resource
 
     db_name = str(settings.DATABASES["default"]["NAME"])

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from example_api.accounts.models import ApiToken, User
-from example_api.accounts.selectors import hash_token
+from example_api.accounts.tokens import hash_token
 from example_api.bookings.models import Booking, Resource
 
 PASSWORD = "correct-horse-battery-staple"
@@ -100,7 +100,7 @@ def _clear_cache() -> None:
     # Login throttling lives in the cache; no test may inherit another's failed attempts.
     from django.core.cache import cache
 
-    from example_api.accounts.selectors import process_token_cache
+    from example_api.accounts.tokens import resolver
 
     cache.clear()
-    process_token_cache.clear()
+    resolver.clear()

@@ -5,11 +5,12 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Status
+from ninja.errors import AuthenticationError
 
-from example_api.accounts import services
+from example_api.accounts import selectors, services
 from example_api.accounts.auth import bearer_token
 from example_api.accounts.schemas import MeOut, RegisterIn, TokenIn, TokenOut, UserOut
-from example_api.schemas import BODY_ERRORS, ErrorOut
+from example_api.schemas import BODY_ERRORS, DomainErrorOut, ErrorOut
 
 router = Router(tags=["accounts"])
 
@@ -17,7 +18,7 @@ router = Router(tags=["accounts"])
 @router.post(
     "/users/",
     auth=None,
-    response={201: UserOut, 409: ErrorOut, **BODY_ERRORS},
+    response={201: UserOut, 409: DomainErrorOut, **BODY_ERRORS},
     summary="Register a user",
 )
 def register(request: HttpRequest, payload: RegisterIn) -> Status[object]:
@@ -30,7 +31,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status[object]:
 @router.post(
     "/auth/token/",
     auth=None,
-    response={200: TokenOut, 401: ErrorOut, 429: ErrorOut, **BODY_ERRORS},
+    response={200: TokenOut, 401: DomainErrorOut, 429: DomainErrorOut, **BODY_ERRORS},
     summary="Log in: exchange username and password for a bearer token",
 )
 def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
@@ -49,7 +50,7 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     summary="Log out: revoke the token this request carries",
 )
 def revoke_token(request: HttpRequest) -> Status[None]:
-    services.revoke_token(token=request.auth)  # type: ignore[attr-defined]
+    services.revoke_token(principal=request.auth)  # type: ignore[attr-defined]
     return Status(HTTPStatus.NO_CONTENT, None)
 
 
@@ -60,4 +61,7 @@ def revoke_token(request: HttpRequest) -> Status[None]:
     summary="The user the token belongs to",
 )
 def me(request: HttpRequest) -> object:
-    return request.auth.user  # type: ignore[attr-defined]
+    user = selectors.active_user(request.auth.user_id)  # type: ignore[attr-defined]
+    if user is None:  # deactivated or deleted while its token was still cached
+        raise AuthenticationError()
+    return user

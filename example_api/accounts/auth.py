@@ -1,17 +1,16 @@
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from example_api.accounts.models import ApiToken
-from example_api.accounts.selectors import active_token
+from example_api.accounts.tokens import Principal, resolver
 
 
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>`; sets `request.auth` to the live ApiToken."""
+    """`Authorization: Bearer <token>`; sets `request.auth` to the token's Principal."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+    def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
         if not token or len(token) > 200:
             return None
-        return active_token(token)
+        return resolver.resolve(token)
 
 
 bearer_token = BearerToken()

@@ -5,15 +5,19 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from example_api.accounts import tokens
+from example_api.accounts.errors import (
+    InvalidCredentials,
+    LoginThrottled,
+    UsernameTaken,
+    WeakPassword,
+)
 from example_api.accounts.models import ApiToken, User
-from example_api.accounts.selectors import hash_token, process_token_cache, token_cache_key
 from example_api.accounts.throttle import LoginThrottle
-from example_api.errors import Conflict, InvalidCredentials, RuleViolation, Throttled
 
 
 def register_user(*, username: str, email: str, password: str) -> User:
@@ -21,20 +25,15 @@ def register_user(*, username: str, email: str, password: str) -> User:
     try:
         validate_password(password, user=user)
     except DjangoValidationError as exc:
-        raise RuleViolation(
-            [
-                {"loc": ["body", "payload", "password"], "msg": message, "type": "weak_password"}
-                for message in exc.messages
-            ]
-        ) from None
+        raise WeakPassword(exc.messages) from None
     user.set_password(password)
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict("username is taken")
+        raise UsernameTaken()
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:  # lost a race with a concurrent registration
-        raise Conflict("username is taken") from None
+        raise UsernameTaken() from None
     return user
 
 
@@ -44,22 +43,24 @@ def issue_token(*, username: str, password: str, client_address: str) -> tuple[s
     throttle = LoginThrottle(username=username, address=client_address)
     retry_after = throttle.retry_after()
     if retry_after:
-        raise Throttled("too many failed login attempts; try again later", retry_after)
+        raise LoginThrottled(retry_after)
     user = authenticate(username=username, password=password)
     if user is None:
         throttle.record_failure()
-        raise InvalidCredentials("invalid username or password")
+        raise InvalidCredentials()
     raw_token = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
-        key_hash=hash_token(raw_token),
+        key_hash=tokens.hash_token(raw_token),
         expires_at=timezone.now() + settings.API_TOKEN_TTL,
     )
     return raw_token, token
 
 
-def revoke_token(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    # Takes effect at once in every worker that shares the cache (Redis in production).
-    cache.delete(token_cache_key(token.key_hash))
-    process_token_cache.forget(token.key_hash)
+def revoke_token(*, principal: tokens.Principal) -> None:
+    """Log out: the token fails at once in this process; see tokens.py for the others."""
+    token = ApiToken.objects.filter(pk=principal.token_id)
+    key_hash = token.values_list("key_hash", flat=True).first()
+    token.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if key_hash is not None:
+        tokens.forget(key_hash)

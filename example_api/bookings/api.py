@@ -2,67 +2,84 @@
 
 from http import HTTPStatus
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
+from ninja.pagination import paginate
 
-from example_api.accounts.models import User
+from example_api.accounts.errors import StaffOnly, UserNotFound
+from example_api.accounts.tokens import Principal
 from example_api.bookings import selectors, services
-from example_api.bookings.models import Booking
+from example_api.bookings.errors import BookingNotFound
+from example_api.bookings.models import Booking, Resource
 from example_api.bookings.schemas import (
     BookingFilters,
     BookingIn,
     BookingOut,
-    BookingPage,
     ResourceIn,
     ResourceOut,
-    ResourcePage,
 )
-from example_api.errors import Forbidden, NotFound
-from example_api.pagination import PageParams, paginate
-from example_api.schemas import BODY_ERRORS, MAX_ID, ErrorOut, ValidationErrorOut
+from example_api.pagination import LimitOffset
+from example_api.schemas import (
+    BODY_ERRORS,
+    MAX_ID,
+    DomainErrorOut,
+    ErrorOut,
+    ValidationErrorOut,
+)
 
 router = Router(tags=["bookings"])
 
 _AUTH = {401: ErrorOut}
-_BY_ID = {**_AUTH, 404: ErrorOut, 422: ValidationErrorOut}
+_BY_ID = {**_AUTH, 404: DomainErrorOut, 422: ValidationErrorOut}
+# A booking's body can be malformed (Ninja's field errors) or break a rule (a domain error).
+_BOOKING_422 = ValidationErrorOut | DomainErrorOut
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.auth.user  # type: ignore[attr-defined]
+def _viewer(request: HttpRequest) -> Principal:
+    return request.auth  # type: ignore[attr-defined]
 
 
 def _visible_booking_or_404(request: HttpRequest, booking_id: int) -> Booking:
     booking = selectors.visible_booking(viewer=_viewer(request), booking_id=booking_id)
     if booking is None:
-        raise NotFound("booking not found")
+        raise BookingNotFound()
     return booking
 
 
-@router.get("/resources/", response={200: ResourcePage, **_AUTH, 422: ValidationErrorOut})
-def list_resources(request: HttpRequest, page: Query[PageParams]) -> dict[str, object]:
-    return paginate(selectors.resources(), page)
+@router.get("/resources/", response={200: list[ResourceOut], **_AUTH, 422: ValidationErrorOut})
+@paginate(LimitOffset)
+def list_resources(request: HttpRequest) -> "QuerySet[Resource]":
+    return selectors.resources()
 
 
 @router.post(
     "/resources/",
-    response={201: ResourceOut, **_AUTH, 403: ErrorOut, 409: ErrorOut, **BODY_ERRORS},
+    response={201: ResourceOut, **_AUTH, 403: DomainErrorOut, 409: DomainErrorOut, **BODY_ERRORS},
     summary="Create a resource (staff only)",
 )
 def create_resource(request: HttpRequest, payload: ResourceIn) -> Status[object]:
     if not _viewer(request).is_staff:
-        raise Forbidden("only staff may create resources")
+        raise StaffOnly("create resources")
     resource = services.create_resource(name=payload.name, description=payload.description)
     return Status(HTTPStatus.CREATED, resource)
 
 
 @router.post(
     "/bookings/",
-    response={201: BookingOut, **_AUTH, 404: ErrorOut, 409: ErrorOut, **BODY_ERRORS},
+    response={
+        201: BookingOut,
+        **_AUTH,
+        404: DomainErrorOut,
+        409: DomainErrorOut,
+        **BODY_ERRORS,
+        422: _BOOKING_422,
+    },
     summary="Book a resource for [start, end)",
 )
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status[object]:
     booking = services.create_booking(
-        user=_viewer(request),
+        user_id=_viewer(request).user_id,
         resource_id=payload.resource_id,
         start=payload.start,
         end=payload.end,
@@ -86,21 +103,20 @@ def cancel_booking(
 
 @router.get(
     "/users/{user_id}/bookings/",
-    response={200: BookingPage, **_BY_ID},
+    response={200: list[BookingOut], **_BY_ID},
     summary="A user's bookings, newest start first",
 )
+@paginate(LimitOffset)
 def list_user_bookings(
     request: HttpRequest,
     filters: Query[BookingFilters],
-    page: Query[PageParams],
     user_id: int = Path(..., ge=1, le=MAX_ID),
-) -> dict[str, object]:
+) -> "QuerySet[Booking]":
     if not selectors.can_list_bookings_of(viewer=_viewer(request), user_id=user_id):
-        raise NotFound("user not found")
-    bookings = selectors.bookings_of_user(
+        raise UserNotFound()
+    return selectors.bookings_of_user(
         user_id=user_id,
         status=filters.status,
         starts_after=filters.starts_after,
         starts_before=filters.starts_before,
     )
-    return paginate(bookings, page)

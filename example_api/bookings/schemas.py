@@ -48,13 +48,3 @@ class BookingFilters(Schema):
     status: StatusFilter | None = None
     starts_after: UtcDatetime | None = Field(None, description="Inclusive lower bound on start")
     starts_before: UtcDatetime | None = Field(None, description="Exclusive upper bound on start")
-
-
-class ResourcePage(Schema):
-    items: list[ResourceOut]
-    count: int
-
-
-class BookingPage(Schema):
-    items: list[BookingOut]
-    count: int

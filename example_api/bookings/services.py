@@ -1,57 +1,54 @@
-"""Writes for resources and bookings, each in one transaction."""
+"""Writes for resources and bookings, each in one transaction. The booking rule itself is
+in rules.py; this module applies it under the locks that make it hold concurrently."""
 
 from datetime import datetime
 
 import structlog
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from example_api.accounts.errors import UserNotFound
 from example_api.accounts.models import User
-from example_api.bookings import selectors
+from example_api.bookings import rules, selectors
+from example_api.bookings.errors import BookingOverlap, ResourceNameTaken, ResourceNotFound
 from example_api.bookings.models import Booking, BookingStatus, Resource
-from example_api.bookings.rules import range_problem
-from example_api.errors import Conflict, NotFound, RuleViolation
 
 EXCLUSION_VIOLATION = "23P01"  # PostgreSQL's SQLSTATE for an exclusion constraint
-CONFLICT_DETAIL = "the resource is already booked for part of this time"
 
 log = structlog.get_logger(__name__)
 
 
 def create_resource(*, name: str, description: str = "") -> Resource:
     if Resource.objects.filter(name=name).exists():
-        raise Conflict("a resource with this name exists")
+        raise ResourceNameTaken()
     try:
         with transaction.atomic():
             return Resource.objects.create(name=name, description=description)
     except IntegrityError:
-        raise Conflict("a resource with this name exists") from None
+        raise ResourceNameTaken() from None
 
 
 def create_booking(
-    *, user: User, resource_id: int, start: datetime, end: datetime, note: str = ""
+    *, user_id: int, resource_id: int, start: datetime, end: datetime, note: str = ""
 ) -> Booking:
     try:
-        return _create_booking(user=user, resource_id=resource_id, start=start, end=end, note=note)
+        return _create_booking(
+            user_id=user_id, resource_id=resource_id, start=start, end=end, note=note
+        )
     except IntegrityError as exc:
         # Caught outside the transaction, which has rolled back: no savepoint needed.
         if getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION:
             log.info("booking conflict", resource_id=resource_id, caught_by="constraint")
-            raise Conflict(CONFLICT_DETAIL) from None
+            raise BookingOverlap() from None
         raise
 
 
 @transaction.atomic
 def _create_booking(
-    *, user: User, resource_id: int, start: datetime, end: datetime, note: str
+    *, user_id: int, resource_id: int, start: datetime, end: datetime, note: str
 ) -> Booking:
     now = timezone.now()
-    problem = range_problem(
-        start=start, end=end, now=now, max_duration=settings.BOOKING_MAX_DURATION
-    )
-    if problem:
-        raise RuleViolation(problem)
+    rules.check_range(start=start, end=end, now=now)
     # Bookings of one resource queue on its row lock: concurrent inserts that only met at
     # the exclusion constraint could deadlock each other (seen in the race tests). Always
     # resource first, then user, so two bookings never wait on each other in a cycle.
@@ -62,19 +59,20 @@ def _create_booking(
         .first()
     )
     if locked is None:
-        raise NotFound("resource not found")
+        raise ResourceNotFound()
     # The user's row lock makes the per-user cap hold under concurrent requests.
-    User.objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk").first()
-    cap = settings.BOOKING_MAX_ACTIVE_PER_USER
-    if selectors.active_future_count(user_id=user.pk, now=now) >= cap:
-        raise RuleViolation(f"at most {cap} active bookings per user (active booking limit)")
+    # (None only if the user was deleted while its token was still cached.)
+    user = User.objects.select_for_update(no_key=True).filter(pk=user_id).values_list("pk")
+    if user.first() is None:
+        raise UserNotFound()
+    rules.check_cap(active=selectors.active_count(user_id=user_id, now=now))
     # A friendly early answer; the database constraint is the guarantee on PostgreSQL, and
     # on SQLite this check runs under the write lock (BEGIN IMMEDIATE).
-    if selectors.overlapping_confirmed(resource_id=resource_id, start=start, end=end):
+    if selectors.has_conflict(resource_id=resource_id, start=start, end=end):
         log.info("booking conflict", resource_id=resource_id, caught_by="precheck")
-        raise Conflict(CONFLICT_DETAIL)
+        raise BookingOverlap()
     return Booking.objects.create(
-        user=user, resource_id=resource_id, start=start, end=end, note=note
+        user_id=user_id, resource_id=resource_id, start=start, end=end, note=note
     )
 
 

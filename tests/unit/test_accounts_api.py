@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from example_api.accounts.models import ApiToken, User
-from example_api.accounts.selectors import hash_token
+from example_api.accounts.tokens import hash_token
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,9 @@ def test_register_rejects_a_weak_password(api, password, message):
         REGISTER, {"username": "carol", "email": "carol@example.com", "password": password}
     )
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
-    errors = response.json()["detail"]
+    body = response.json()
+    assert body["code"] == "weak_password"
+    errors = body["detail"]
     assert all(error["loc"] == ["body", "payload", "password"] for error in errors)
     assert any(message in error["msg"] for error in errors)
     assert not User.objects.filter(username="carol").exists()
@@ -55,7 +57,7 @@ def test_register_refuses_a_taken_username_in_any_case(api, make_user, taken):
         REGISTER, {"username": taken, "email": "other@example.com", "password": PASSWORD}
     )
     assert response.status_code == HTTPStatus.CONFLICT
-    assert response.json() == {"detail": "username is taken"}
+    assert response.json() == {"detail": "username is taken", "code": "username_taken"}
 
 
 @pytest.mark.parametrize("field", ["is_staff", "is_superuser", "id"])
@@ -90,7 +92,10 @@ def test_login_with_bad_credentials_is_401(api, make_user, username, password):
     make_user("alice")
     response = api.post(TOKEN, {"username": username, "password": password})
     assert response.status_code == HTTPStatus.UNAUTHORIZED
-    assert response.json() == {"detail": "invalid username or password"}
+    assert response.json() == {
+        "detail": "invalid username or password",
+        "code": "invalid_credentials",
+    }
     assert not ApiToken.objects.exists()
 
 
@@ -107,7 +112,10 @@ def test_five_failures_for_a_username_lock_it_even_with_the_right_password(api, 
         assert api.post(TOKEN, {"username": "alice", "password": "nope-nope-1"}).status_code == 401
     response = api.post(TOKEN, {"username": "alice", "password": PASSWORD})
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
-    assert response.json() == {"detail": "too many failed login attempts; try again later"}
+    assert response.json() == {
+        "detail": "too many failed login attempts; try again later",
+        "code": "login_throttled",
+    }
     assert 0 < int(response["Retry-After"]) <= 15 * 60
     # Another username from another address is not affected.
     make_user("bob")

@@ -87,6 +87,6 @@ def test_auth_matrix(api, world, endpoint, caller, expected):
         if expected == HTTPStatus.UNAUTHORIZED:
             assert body == {"detail": "missing, invalid, expired or revoked token"}
         elif expected == HTTPStatus.NOT_FOUND:
-            assert set(body) == {"detail"}  # nothing about the booking leaks
+            assert set(body) == {"detail", "code"}  # nothing about the booking leaks
         elif expected == HTTPStatus.FORBIDDEN:
-            assert body == {"detail": "only staff may create resources"}
+            assert body == {"detail": "only staff may create resources", "code": "staff_only"}

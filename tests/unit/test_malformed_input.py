@@ -110,10 +110,26 @@ def test_unknown_api_paths_are_json_404(api, path):
     assert response.json() == {"detail": "Not Found"}
 
 
-def test_disallowed_host_is_json_400_under_api(api):
-    response = api.client.get("/api/v1/resources/", headers={"Host": "evil.example"})
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/resources/"),
+        ("post", "/api/v1/bookings/"),  # before authentication: no token, still 400
+        ("post", "/api/v1/users/"),  # before parsing the (missing) body
+        ("get", "/api/v1/nothing/"),
+    ],
+)
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "[::1", "a b"])
+def test_disallowed_host_is_json_400_under_api(api, method, path, host):
+    response = getattr(api.client, method)(path, headers={"Host": host})
     assert response.status_code == 400
     assert response.json() == {"detail": "Bad Request"}
+
+
+def test_allowed_hosts_are_served(api, token, settings):
+    settings.ALLOWED_HOSTS = ["api.example.com"]
+    headers = {"Host": "api.example.com", "Authorization": f"Bearer {token}"}
+    assert api.client.get("/api/v1/resources/", headers=headers).status_code == 200
 
 
 json_values = st.recursive(

@@ -6,6 +6,10 @@ must not mention it. On SQLite the app serializes writes instead (BEGIN IMMEDIAT
 
 from django.db import migrations
 
+# The rule's own definitions (the range bounds, the status that holds a slot); the SQL below
+# must stay byte-identical, which tests/unit/test_rules.py checks.
+from example_api.bookings.rules import RANGE_BOUNDS, SLOT_HOLDING_STATUS
+
 
 class RunSQLOnPostgres(migrations.RunSQL):
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
@@ -30,10 +34,10 @@ class Migration(migrations.Migration):
             reverse_sql=migrations.RunSQL.noop,
         ),
         RunSQLOnPostgres(
-            sql="""
+            sql=f"""
                 ALTER TABLE bookings_booking ADD CONSTRAINT booking_no_overlap
-                EXCLUDE USING gist (resource_id WITH =, tstzrange(start, "end", '[)') WITH &&)
-                WHERE (status = 'confirmed')
+                EXCLUDE USING gist (resource_id WITH =, tstzrange(start, "end", '{RANGE_BOUNDS}') WITH &&)
+                WHERE (status = '{SLOT_HOLDING_STATUS}')
             """,
             reverse_sql="ALTER TABLE bookings_booking DROP CONSTRAINT booking_no_overlap",
         ),
