@@ -132,13 +132,20 @@ class LabHost:
         self.runs.append(run)
         return run
 
-    def variant_inventory(self, directory: Path, **host_vars: object) -> Path:
+    def write_hosts(self, inventory: Path, **changed: object) -> None:
+        """The inventory's hosts.yml: this host only, whatever else runs, with its address,
+        SSH port and first login (and any variables to change, for bad input)."""
+        host_vars = {"ansible_host": self.address, "ansible_port": self.port}
+        host_vars |= {"bootstrap_user": self.bootstrap_user, **changed}
+        lines = ["---", "all:", "  children:", "    app_servers:", "      hosts:"]
+        lines += [f"        {self.name}:"]
+        lines += [f"          {key}: {json.dumps(value)}" for key, value in host_vars.items()]
+        (inventory / "hosts.yml").write_text("\n".join(lines) + "\n")
+
+    def variant_inventory(self, directory: Path, **changed: object) -> Path:
         """A copy of this host's inventory with some host variables changed (bad input)."""
         shutil.copytree(self.inventory, directory)
-        hosts = {"ansible_host": self.address, "ansible_port": self.port}
-        hosts["bootstrap_user"] = self.bootstrap_user
-        hosts.update(host_vars)
-        write_hosts(directory, self.name, hosts)
+        self.write_hosts(directory, **changed)
         return directory
 
     def live_port(self) -> int:
@@ -219,12 +226,6 @@ class PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._ctx.wrap_socket(sock, server_hostname=self._server_name)
 
 
-def write_hosts(inventory: Path, name: str, host_vars: dict[str, object]) -> None:
-    lines = ["---", "all:", "  children:", "    app_servers:", "      hosts:", f"        {name}:"]
-    lines += [f"          {key}: {json.dumps(value)}" for key, value in host_vars.items()]
-    (inventory / "hosts.yml").write_text("\n".join(lines) + "\n")
-
-
 @dataclass(frozen=True)
 class Shape:
     """What to boot: a Debian release, a bootstrap layout (root or sudo) and an SSH port."""
@@ -253,9 +254,8 @@ def boot(shape: Shape, tier: str, inventory: Path, release: str) -> LabHost:
         time.monotonic() - started
     )
     lab("inventory", str(inventory))
-    host_vars: dict[str, object] = {"ansible_host": address, "ansible_port": shape.port}
-    host_vars["bootstrap_user"] = shape.bootstrap_user
-    write_hosts(inventory, shape.name, host_vars)  # only this host, whatever else runs
-    return LabHost(
+    host = LabHost(
         shape.name, address, shape.debian, shape.bootstrap_user, shape.port, inventory, release
     )
+    host.write_hosts(inventory)
+    return host
