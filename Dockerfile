@@ -69,9 +69,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=example_api.settings \
     DEBUG=false \
     STATIC_ROOT=/app/staticfiles \
-    PORT=8000 \
-    WEB_CONCURRENCY=2 \
-    BLOCKING_THREADS=2
+    HOST=0.0.0.0 \
+    PORT=8000
 
 # The venv and the code belong to root and are read-only for the app user.
 COPY --from=build /opt/venv /opt/venv
@@ -85,8 +84,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "/usr/local/bin/healthcheck"]
 
-# granian in WSGI mode, chosen over gunicorn by `make bench` (docs/performance.md): $WEB_CONCURRENCY
-# workers, each with $BLOCKING_THREADS threads (one database connection per thread: keep it
-# bounded). The app writes its own JSON access log with the request id, so granian's is off.
-# `exec` makes granian PID 1, so it gets docker stop's SIGTERM and shuts down gracefully.
-CMD ["sh", "-c", "exec granian --interface wsgi --host 0.0.0.0 --port \"$PORT\" --workers \"$WEB_CONCURRENCY\" --blocking-threads \"$BLOCKING_THREADS\" --no-ws --workers-kill-timeout 20 example_api.wsgi:application"]
+# granian in WSGI mode, with the options of example_api/serve.py (WEB_CONCURRENCY and
+# BLOCKING_THREADS override its sizes). Exec form: granian is PID 1 and gets docker stop's
+# SIGTERM, then shuts down gracefully.
+CMD ["python", "-m", "example_api.serve"]
