@@ -10,6 +10,7 @@ read only from code (`make test` in backticks or a fenced block): in prose, "mak
 import re
 import shlex
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from example_api.api import DOMAIN_ERROR_STATUS
@@ -40,6 +41,7 @@ class Line:
     in_code_block: bool
 
 
+@cache  # each file is read once per run, however many links point into it
 def lines_of(path: Path) -> list[Line]:
     result: list[Line] = []
     in_block = False
@@ -59,6 +61,7 @@ def slug(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
 
 
+@cache
 def anchors(path: Path) -> set[str]:
     found: set[str] = set()
     seen: dict[str, int] = {}
@@ -139,8 +142,10 @@ def named_targets(code: str) -> list[str]:
     targets, and anything else (a pipe, a bracket, a comment) ends the command."""
     names = []
     for command in SHELL_SEPARATOR.split(code):
+        if "make" not in command.split():  # cheap first: most code is not a make command
+            continue
         words = shell_words(command)
-        if "make" not in words:
+        if "make" not in words:  # it was inside quotes
             continue
         for word in words[words.index("make") + 1 :]:
             if ASSIGNMENT.match(word) or word.startswith("-"):
