@@ -1,4 +1,4 @@
-"""WSGI entry point: granian serves example_api.wsgi:application in production."""
+"""WSGI entry point. In production granian serves it, started by `python -m example_api.serve`."""
 
 import os
 

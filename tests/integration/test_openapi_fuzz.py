@@ -20,7 +20,7 @@ SEED = 20261124
 MAX_EXAMPLES = 40
 
 # positive_data_acceptance: schema-valid input may still break a business rule that no schema
-# can express (a start in the past, the per-user cap), which API.md answers with 422.
+# can express (a start in the past, the per-user cap), which docs/api.md answers with 422.
 POSITIVE_STATUSES = ["2xx", "401", "403", "404", "409", "422", "429"]
 
 

@@ -1,4 +1,4 @@
-"""Registration, login tokens, logout and /users/me/: every row of API.md for accounts."""
+"""Registration, login tokens, logout and /users/me/: every row of docs/api.md for accounts."""
 
 from datetime import timedelta
 from http import HTTPStatus
