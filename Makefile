@@ -69,6 +69,26 @@ lint-architecture: install ## Architecture: layer contracts (import-linter), bac
 check-wheels: install ## Check the runtime requirements have wheels for every supported Python and arch
 	$(RUN) python -m scripts.check_wheels
 
+# The runtime requirements as the image installs them (uv sync --frozen --no-dev), with hashes.
+RUNTIME_REQUIREMENTS := reports/requirements-runtime.txt
+AUDIT := $(UV) run --frozen --only-group audit
+
+.PHONY: $(RUNTIME_REQUIREMENTS)
+$(RUNTIME_REQUIREMENTS): | $(UV)
+	@mkdir -p reports
+	$(UV) export --frozen --no-dev --no-emit-project --no-header --quiet -o $@
+
+# Needs PyPI's vulnerability data (its JSON API), which GitHub reaches and this machine does
+# not: --strict fails on any requirement it could not check, so it never passes unaudited.
+.PHONY: audit
+audit: $(RUNTIME_REQUIREMENTS) ## Audit the locked runtime requirements for known vulnerabilities (pip-audit; network)
+	$(AUDIT) pip-audit --strict --require-hashes --disable-pip -r $(RUNTIME_REQUIREMENTS)
+
+.PHONY: sbom
+sbom: $(RUNTIME_REQUIREMENTS) ## Write the image's Python SBOM to reports/sbom.cdx.json (CycloneDX, from uv.lock)
+	$(AUDIT) cyclonedx-py requirements --pyproject pyproject.toml --output-reproducible \
+		--of JSON -o reports/sbom.cdx.json $(RUNTIME_REQUIREMENTS)
+
 .PHONY: typecheck
 typecheck: install ## Type check with mypy (django-stubs)
 	$(RUN) mypy example_api tests
