@@ -5,7 +5,7 @@
 #   make image-smoke    build it, then run it: non-root, no build tools, migrations, /healthz,
 #                       the image's own HEALTHCHECK
 #   make lint-docker    hadolint on the Dockerfile, shellcheck on docker/*.sh
-#   make lint-actions   actionlint and yamllint on .github/
+#   make lint-actions   actionlint, zizmor and yamllint on .github/
 #   make image-tools    install buildah and debootstrap from Debian when no Docker engine runs
 #   make image-clean    remove the built image and dangling build layers
 #
@@ -24,6 +24,8 @@ HADOLINT ?= $(RUN) hadolint
 SHELLCHECK ?= $(RUN) shellcheck
 ACTIONLINT ?= $(RUN) actionlint
 YAMLLINT ?= $(RUN) yamllint
+# Offline: only the audits that need no GitHub API (no token, no network).
+ZIZMOR ?= $(RUN) zizmor --offline
 
 .PHONY: image
 image: ## Build the production image (docker, else buildah with a local Debian stand-in base)
@@ -39,8 +41,9 @@ lint-docker: install ## Lint the Dockerfile (hadolint) and the image scripts (sh
 	$(SHELLCHECK) docker/*.sh
 
 .PHONY: lint-actions
-lint-actions: install ## Lint the GitHub workflows (actionlint) and YAML under .github (yamllint)
+lint-actions: install ## Lint the GitHub workflows (actionlint, zizmor) and YAML under .github (yamllint)
 	$(ACTIONLINT)
+	$(ZIZMOR) .github
 	$(YAMLLINT) --strict -c .github/yamllint.yml .github
 
 # Where no Docker daemon answers (this project's CI machine), `make image` builds with buildah

@@ -127,6 +127,8 @@ CACHES = {
 }
 
 # --- auth -------------------------------------------------------------------------------------
+# ModelBackend behind the failed-login throttle: every login (API, admin) is throttled.
+AUTHENTICATION_BACKENDS = ["example_api.accounts.backends.ThrottledModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -2,13 +2,13 @@
 
 from http import HTTPStatus
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import AuthenticationError
 
 from example_api.accounts import selectors, services
 from example_api.accounts.auth import bearer_token
+from example_api.accounts.backends import request_address
 from example_api.accounts.schemas import MeOut, RegisterIn, TokenIn, TokenOut, UserOut
 from example_api.schemas import BODY_ERRORS, DomainErrorOut, ErrorOut
 
@@ -38,7 +38,7 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     raw_token, token = services.issue_token(
         username=payload.username,
         password=payload.password,
-        client_address=request.META.get(settings.CLIENT_IP_META_KEY, ""),
+        client_address=request_address(request),
     )
     return {"token": raw_token, "expires_at": token.expires_at}
 

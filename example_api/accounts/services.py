@@ -40,13 +40,13 @@ def register_user(*, username: str, email: str, password: str) -> User:
 def issue_token(*, username: str, password: str, client_address: str) -> tuple[str, ApiToken]:
     """Check the credentials and return (raw token, stored token). The raw token is never
     stored; only its hash is."""
-    throttle = LoginThrottle(username=username, address=client_address)
-    retry_after = throttle.retry_after()
+    # The authentication backend (backends.py) refuses a throttled login and counts failures;
+    # asking first is how the API can answer 429 with Retry-After instead of a plain 401.
+    retry_after = LoginThrottle(username=username, address=client_address).retry_after()
     if retry_after:
         raise LoginThrottled(retry_after)
-    user = authenticate(username=username, password=password)
+    user = authenticate(username=username, password=password, client_address=client_address)
     if user is None:
-        throttle.record_failure()
         raise InvalidCredentials()
     raw_token = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
