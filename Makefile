@@ -88,3 +88,4 @@ include docker/image.mk
 include load/load.mk
 include lab/lab.mk
 include scripts/template.mk
+include scripts/api.mk
