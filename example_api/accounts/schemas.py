@@ -18,10 +18,12 @@ def _valid_email(value: str) -> str:
 
 
 Username = Annotated[str, StringConstraints(max_length=150, pattern=r"^[\w.@+-]+$"), NoNul]
+# Django's validator also wants the domain to end in a top-level domain of two or more
+# letters (`a@b.c` is RFC-valid, yet refused): the pattern tells the document, and no NUL.
+EMAIL_PATTERN = r"^[^\x00]*\.[A-Za-z]{2,63}$"
 Email = Annotated[
     str,
-    StringConstraints(max_length=254),
-    NoNul,
+    StringConstraints(max_length=254, pattern=EMAIL_PATTERN),
     AfterValidator(_valid_email),
     Field(json_schema_extra={"format": "email"}),
 ]
