@@ -129,3 +129,15 @@ def test_a_rule_422_is_shaped_like_every_other_422(
     ]
     malformed = api.post("/api/v1/bookings/", {**body, "start": "soon"}, token=alice_token)
     assert ValidationErrorOut.model_validate(malformed.json()).code == "validation_error"
+
+
+@pytest.mark.django_db
+def test_the_declared_password_length_is_the_validators(api, settings):
+    declared = DOCUMENT["components"]["schemas"]["RegisterIn"]["properties"]["password"]
+    assert declared["minLength"] == settings.PASSWORD_MIN_LENGTH
+    short = "k9#Lm2$x"[: settings.PASSWORD_MIN_LENGTH - 1]
+    body = {"username": "carol", "email": "carol@example.com", "password": short}
+    response = api.post("/api/v1/users/", body)
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.json()["code"] == "validation_error"
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "password"]
