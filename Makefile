@@ -118,3 +118,4 @@ include docker/image.mk
 include load/load.mk
 include lab/lab.mk
 include scripts/template.mk
+include scripts/api.mk
