@@ -232,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"{bench.api.name}, the same for the hello app; wrk {args.threads} threads, "
         f"{args.connections} connections, {args.rounds} rounds x {args.seconds}s, medians; "
-        f"{os.cpu_count()} CPUs shared by wrk, PostgreSQL and both servers.",
+        f"{os.cpu_count()} CPUs shared by wrk, PostgreSQL and both servers; "
+        f"load average (1 min) at the end {os.getloadavg()[0]:.1f}.",
     ]
     print("\n" + "\n".join(lines))
     (reports / "bench.md").write_text("\n".join(lines) + "\n")

@@ -17,6 +17,7 @@ import argparse
 import csv
 import os
 import secrets
+import statistics
 import subprocess
 import sys
 import tomllib
@@ -77,54 +78,75 @@ def run_locust(
         return 124
 
 
-def check_budgets(stats_csv: Path, budgets: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """(table lines, broken budgets) from locust's per-endpoint stats."""
+def read_stats(stats_csv: Path) -> dict[str, dict[str, float]]:
+    """Per request name ("all" for locust's aggregate): requests, failures, req/s, p50/p95/p99."""
     with stats_csv.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
-    endpoint_budgets: dict[str, dict[str, float]] = budgets["endpoints"]
-    broken: list[str] = []
-    header = (
-        f"{'endpoint':<26} {'reqs':>7} {'fail':>5} {'req/s':>7} {'p50':>6} {'p95':>6} "
-        f"{'p99':>6} {'budget p50/p95/p99':>19}  ok"
-    )
-    lines = [header, "-" * len(header)]
-    seen = set()
-    for row in rows:
-        name = row["Name"] if row["Name"] != "Aggregated" else "all"
-        requests, failures = int(row["Request Count"]), int(row["Failure Count"])
-        measured = {
-            p: float(row[f"{p[1:]}%"]) if row[f"{p[1:]}%"] != "N/A" else 0.0 for p in PERCENTILES
+
+    def number(text: str) -> float:
+        return float(text) if text != "N/A" else 0.0
+
+    return {
+        ("all" if row["Name"] == "Aggregated" else row["Name"]): {
+            "requests": number(row["Request Count"]),
+            "failures": number(row["Failure Count"]),
+            "rps": number(row["Requests/s"]),
+            **{p: number(row[f"{p[1:]}%"]) for p in PERCENTILES},
         }
-        budget = endpoint_budgets.get(name)
-        verdict, budget_text = "", ""
-        if budget is not None:
-            seen.add(name)
-            over = [
-                f"{name}: {p} {measured[p]:.0f} ms > {budget[f'{p}_ms']:.0f} ms"
-                for p in PERCENTILES
-                if measured[p] > budget[f"{p}_ms"]
-            ]
-            broken += over
-            verdict = "no" if over else "yes"
-            budget_text = "/".join(f"{budget[f'{p}_ms']:.0f}" for p in PERCENTILES)
-        elif name != "all":
+        for row in rows
+    }
+
+
+def relative_p50(stats: dict[str, dict[str, float]], budgets: dict[str, Any]) -> dict[str, float]:
+    """Each endpoint's p50 over the median p50 of the other endpoints budgeted that way.
+
+    A busy machine slows every endpoint alike and leaves these ratios nearly unchanged; an
+    endpoint that became slower moves its own."""
+    names = [n for n, b in budgets["endpoints"].items() if "p50_vs_others" in b and n in stats]
+    ratios = {}
+    for name in names:
+        others = statistics.median(stats[n]["p50"] for n in names if n != name)
+        ratios[name] = stats[name]["p50"] / others if others else 0.0
+    return ratios
+
+
+def check_budgets(
+    stats: dict[str, dict[str, float]], budgets: dict[str, Any]
+) -> tuple[list[str], list[str]]:
+    """(table lines, broken budgets)."""
+    relative = relative_p50(stats, budgets)
+    header = (
+        f"{'endpoint':<26} {'reqs':>6} {'fail':>4} {'req/s':>6} {'p50':>6} {'p95':>6} "
+        f"{'p99':>6} {'p50/others':>10}   budget"
+    )
+    lines, broken = [header, "-" * (len(header) + 24)], []
+    for name, row in sorted(stats.items(), key=lambda item: item[0] == "all"):
+        budget = budgets["endpoints"].get(name, {})
+        if not budget and name != "all":
             broken.append(f"{name}: no budget in {BUDGETS.name}; add one")
-            verdict = "no"
+        measured = {f"{p}_ms": row[p] for p in PERCENTILES} | {"p50_vs_others": relative.get(name)}
+        broken += [
+            f"{name}: {key} {measured[key]:.2f} > {limit}"
+            for key, limit in budget.items()
+            if measured[key] is not None and measured[key] > limit
+        ]
+        shown = relative.get(name)
         lines.append(
-            f"{name:<26} {requests:>7} {failures:>5} {float(row['Requests/s']):>7.1f} "
-            + " ".join(f"{measured[p]:>6.0f}" for p in PERCENTILES)
-            + f" {budget_text:>19}  {verdict}"
+            f"{name:<26} {row['requests']:>6.0f} {row['failures']:>4.0f} {row['rps']:>6.1f} "
+            + " ".join(f"{row[p]:>6.0f}" for p in PERCENTILES)
+            + f" {'' if shown is None else f'{shown:.2f}':>10}   "
+            + ", ".join(f"{key} {limit}" for key, limit in budget.items())
         )
-        if name == "all":
-            ratio = failures / requests if requests else 1.0
-            if not requests:
-                broken.append("no requests were made")
-            elif ratio > budgets["errors"]["max_ratio"]:
-                broken.append(
-                    f"error ratio {ratio:.4f} > {budgets['errors']['max_ratio']} "
-                    f"({failures} of {requests}; see locust_failures.csv)"
-                )
-    broken += [f"{name}: never requested" for name in endpoint_budgets if name not in seen]
+    total = stats.get("all", {"requests": 0.0, "failures": 0.0})
+    if not total["requests"]:
+        broken.append("no requests were made")
+    elif total["failures"] / total["requests"] > budgets["errors"]["max_ratio"]:
+        broken.append(
+            f"error ratio {total['failures'] / total['requests']:.4f} > "
+            f"{budgets['errors']['max_ratio']} ({total['failures']:.0f} of "
+            f"{total['requests']:.0f}; see locust_failures.csv)"
+        )
+    broken += [f"{name}: never requested" for name in budgets["endpoints"] if name not in stats]
     return lines, broken
 
 
@@ -176,9 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     if not stats.exists():
         stack.log(f"locust wrote no stats (exit {code})")
         return 1
-    lines, broken = check_budgets(stats, budgets)
+    lines, broken = check_budgets(read_stats(stats), budgets)
     print()
+    load_1m = os.getloadavg()[0]
     print(f"{server.name}, {shape['users']} users, {shape['duration']}; latencies in ms")
+    print(f"machine load average (1 min) at the end: {load_1m:.1f} on {os.cpu_count()} CPUs")
     print("\n".join(lines))
     print(f"\nreports: {reports.relative_to(stack.ROOT)}/locust.html (charts), locust_*.csv")
     if broken:
