@@ -243,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     if failures:
         print("\nFAILED (budgets in load/budgets.toml [bench]; server logs in reports/bench/):")
         print("\n".join(f"  - {item}" for item in failures))
+        if os.getloadavg()[0] > (os.cpu_count() or 1):
+            print("  The machine is busy: ratios fall several-fold under other load; re-run.")
         return 1
     return 0
 
