@@ -3,11 +3,11 @@
 --   hello                     GET /
 --   get_booking <tokens>      GET /api/v1/bookings/{id}/ of a booking the token's user owns
 --   list_bookings <tokens>    GET /api/v1/users/{id}/bookings/ of the token's own user
---   create_booking <tokens> <resources> <base hour>
+--   create_booking <tokens> <resources> <base hour> <hours per thread>
 --                             POST /api/v1/bookings/, a free slot every time: request n of
---                             thread t books resource n mod R at hour base + t * 2000 + n div R
+--                             thread t books resource n mod R at hour base + t * stride + n div R
 -- <tokens> is the file load/seed.py writes: "<token> <user id> <booking id>,<booking id>,...".
-local mode, users, resources, base
+local mode, users, resources, base, stride
 local threads, n = {}, 0
 
 local function read_lines(path)
@@ -41,6 +41,7 @@ function init(args)
   if mode == "create_booking" then
     resources = read_lines(args[3])
     base = tonumber(args[4])
+    stride = tonumber(args[5])
   end
   math.randomseed(os.time() + thread_index)
   statuses = {}
@@ -59,7 +60,7 @@ function request()
   elseif mode == "list_bookings" then
     return wrk.format("GET", "/api/v1/users/" .. user.id .. "/bookings/", user.auth)
   end
-  local hour = base + thread_index * 2000 + math.floor(n / #resources)
+  local hour = base + thread_index * stride + math.floor(n / #resources)
   local body = string.format('{"resource_id": %s, "start": "%s", "end": "%s", "note": "bench"}',
     resources[(n % #resources) + 1], iso(hour), iso(hour + 0.5))
   n = n + 1

@@ -33,7 +33,7 @@ from typing import Any
 from load import stack
 
 BUDGETS = Path(__file__).with_name("budgets.toml")
-POST_STRIDE_HOURS = 2000  # per wrk thread and run (load/bench.lua); far more than a run books
+POST_STRIDE_HOURS = 2000  # per wrk thread and POST run: far more hours than a run books
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class Bench:
         first_hour = int(time.time()) // 3600 + 400 * 24
         offset = next(self.post_runs) * (self.args.threads + 1) * POST_STRIDE_HOURS
         resources = str(self.seed.with_suffix(".resources.txt"))
-        return [target.mode, tokens, resources, str(first_hour + offset)]
+        return [target.mode, tokens, resources, str(first_hour + offset), str(POST_STRIDE_HOURS)]
 
     def run(self, target: Target, seconds: int) -> Sample | None:
         """One wrk run; None when it completed no request (a warm-up on a busy machine may)."""
@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     stack.log(f"bench took {time.monotonic() - started:.0f}s; results in {reports}/bench.md")
     failures = broken + sorted(set(bench.problems))
     if failures:
-        print("\nFAILED (budgets in load/budgets.toml [bench]; server logs in reports/bench/):")
+        print(f"\nFAILED (budgets in load/budgets.toml [bench]; server logs in {reports}):")
         print("\n".join(f"  - {item}" for item in failures))
         if os.getloadavg()[0] > (os.cpu_count() or 1):
             print("  The machine is busy: ratios fall several-fold under other load; re-run.")
