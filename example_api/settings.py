@@ -127,7 +127,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # --- cache: login throttling must be shared by all workers, so Redis in production -----------
 REDIS_URL = env_str("REDIS_URL")
 # django-redis rather than Django's own RedisCache: Django's builds a new redis client object
-# on every call, which made a cache read cost 2-3x more CPU (load/profile_endpoints.py); hiredis
+# on every call, which made a cache read cost 2-3x more CPU (docs/performance.md); hiredis
 # parses the replies in C.
 CACHES = {
     "default": (

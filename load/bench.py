@@ -1,25 +1,21 @@
-"""`make bench`: the API on the production stack against a bare hello app, measured with wrk.
+"""`make bench`: the API against a bare hello app on the same server, with ratio budgets.
 
-    python -m load.bench [--runs 3] [--seconds 5] [--connections 16]
+    python -m load.bench [--rounds 5] [--seconds 5] [--connections 16]
 
-Starts, on loopback, a dedicated PostgreSQL database (seeded like `make load`), a dedicated
-Redis db and, side by side on their own ports, for each candidate WSGI server:
-  - the bare hello app (load/hello_wsgi.py): the ceiling of that server on this machine;
-  - the API (example_api.wsgi), DEBUG off, the production settings;
-plus the FastAPI + psycopg pool one-row read (load/reference_fastapi.py, a reference only).
-Then it runs short wrk runs in rounds (every target once per round, so drift and noise are
-spread evenly), and reports for each target the median over the rounds of requests/s, p50
-and p99, with req/s as a ratio to the same server's hello ceiling, and the CPU time the
-server's own processes spent per request (read from /proc; PostgreSQL and wrk excluded),
-which a busy machine disturbs far less than req/s. The reference runs right after each
-server's GET /bookings/{id}/ in every round, and the ratio reported is the median of those
-paired rounds. Any status other than
-the expected ones (200; 201 or 409 for POST) or any socket error fails the bench.
-Results: reports/bench/bench.json and bench.md. Everything is stopped at the end.
+Seeds a dedicated database like `make load`, then serves, side by side on loopback, the API
+(`python -m example_api.serve`) and the hello app (`python -m load.hello_wsgi`) with the same
+granian options and sizes. wrk (load/bench.lua) measures, in interleaved rounds, the hello
+app, GET one booking, the list of a user's bookings and POST a booking. Per round, each
+endpoint's req/s is divided by the hello app's of the same round, so the machine's load
+cancels; the bench fails when the median ratio falls below its budget in load/budgets.toml
+[bench], or on any unexpected status or socket error. CPU per request is read from /proc for
+the server's own processes (PostgreSQL and wrk excluded). Writes reports/bench/bench.md and
+bench.json; stops everything it started, also on failure.
 """
 # ruff: noqa: S603 - fixed argument lists
 
 import argparse
+import itertools
 import json
 import os
 import secrets
@@ -28,324 +24,227 @@ import statistics
 import subprocess
 import sys
 import time
+import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 from load import stack
 
-API_APP = "example_api.wsgi:application"
-HELLO_APP = "load.hello_wsgi:application"
-REFERENCE_APP = "load.reference_fastapi:app"
-STRIDE_HOURS = 20_000  # per wrk thread and run: far more slots than a short run can use
-GET_BOOKING = "GET /bookings/{id}/"
+BUDGETS = Path(__file__).with_name("budgets.toml")
+POST_STRIDE_HOURS = 2000  # per wrk thread and POST run: far more hours than a run books
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    mode: str  # the first argument of load/bench.lua
+    ok: tuple[int, ...] = (200,)
+
+
+HELLO = Target("hello", "hello")
+TARGETS = (
+    HELLO,
+    Target("GET /bookings/{id}/", "get_booking"),
+    Target("GET /users/{id}/bookings/", "list_bookings"),
+    Target("POST /bookings/", "create_booking", ok=(201,)),
+)
 
 
 @dataclass
-class Target:
-    server: str  # which candidate server (or "reference")
-    name: str  # what is measured
-    port: int
-    script: str
-    args: list[str]
-    ok: tuple[int, ...] = (200,)
-    samples: list[dict[str, Any]] = field(default_factory=list)
+class Sample:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    cpu_us: float
 
 
-def wrk(target: Target, *, seconds: int, connections: int, threads: int) -> dict[str, Any]:
+@dataclass
+class Bench:
+    """The two servers, the seed files and the wrk settings; runs one target at a time."""
+
+    hello: stack.Server
+    api: stack.Server
+    seed: Path
+    args: argparse.Namespace
+    post_runs: Iterator[int] = field(default_factory=itertools.count)
+    problems: list[str] = field(default_factory=list)
+
+    def lua_args(self, target: Target) -> list[str]:
+        if target is HELLO:
+            return ["hello"]
+        tokens = str(self.seed.with_suffix(".txt"))
+        if target.mode != "create_booking":
+            return [target.mode, tokens]
+        # Every POST run books its own far-future hours, so every request finds a free slot.
+        first_hour = int(time.time()) // 3600 + 400 * 24
+        offset = next(self.post_runs) * (self.args.threads + 1) * POST_STRIDE_HOURS
+        resources = str(self.seed.with_suffix(".resources.txt"))
+        return [target.mode, tokens, resources, str(first_hour + offset), str(POST_STRIDE_HOURS)]
+
+    def run(self, target: Target, seconds: int) -> Sample | None:
+        """One wrk run; None when it completed no request (a warm-up on a busy machine may)."""
+        server = self.hello if target is HELLO else self.api
+        cpu_before = server.cpu_seconds()
+        result = wrk(server.port, self.lua_args(target), seconds=seconds, args=self.args)
+        cpu = server.cpu_seconds() - cpu_before
+        self.problems += [
+            f"{target.name}: {count} x status {status}"
+            for status, count in result["statuses"].items()
+            if int(status) not in target.ok
+        ]
+        if result["socket_errors"]:
+            self.problems.append(f"{target.name}: {result['socket_errors']} socket errors")
+        if not result["requests"]:
+            return None
+        return Sample(
+            rps=result["requests"] / (result["duration_us"] / 1e6),
+            p50_ms=result["p50_us"] / 1000,
+            p99_ms=result["p99_us"] / 1000,
+            cpu_us=cpu * 1e6 / result["requests"],
+        )
+
+
+def wrk(port: int, lua_args: list[str], *, seconds: int, args: argparse.Namespace) -> Any:
     cmd = [
-        shutil.which("wrk") or "wrk",
-        f"-t{threads}",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--timeout",
-        "5s",
-        "-s",
-        f"load/wrk/{target.script}",
-        f"http://{stack.HOST}:{target.port}",
-        "--",
-        *target.args,
+        *(shutil.which("wrk") or "wrk", f"-t{args.threads}", f"-c{args.connections}"),
+        *(f"-d{seconds}s", "--timeout", "5s", "-s", "load/bench.lua"),
+        *(f"http://{stack.HOST}:{port}", "--", *lua_args),
     ]
     done = subprocess.run(
         cmd, cwd=stack.ROOT, capture_output=True, text=True, timeout=seconds + 30, check=False
     )
     for line in done.stdout.splitlines():
         if line.startswith("WRK "):
-            result: dict[str, Any] = json.loads(line[4:])
-            result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
-            return result
-    raise SystemExit(f"wrk gave no result for {target.name}:\n{done.stdout}\n{done.stderr}")
+            return json.loads(line[4:])
+    raise SystemExit(f"wrk gave no result for {lua_args[0]}:\n{done.stdout}\n{done.stderr}")
 
 
-def problems(target: Target, result: dict[str, Any]) -> list[str]:
-    found = [
-        f"{target.server} {target.name}: {count} x status {status}"
-        for status, count in result["statuses"].items()
-        if int(status) not in target.ok
-    ]
-    found += [
-        f"{target.server} {target.name}: {count} socket {kind} errors"
-        for kind, count in result["socket_errors"].items()
-        if count
-    ]
-    return found
+def measure(bench: Bench) -> dict[str, list[Sample | None]]:
+    """A warm-up, then rounds: every target once per round, in the same order."""
+    for target in TARGETS:
+        bench.run(target, bench.args.warmup)
+    samples: dict[str, list[Sample | None]] = {t.name: [] for t in TARGETS}
+    for number in range(1, bench.args.rounds + 1):
+        stack.log(f"round {number}/{bench.args.rounds}")
+        for target in TARGETS:
+            sample = bench.run(target, bench.args.seconds)
+            samples[target.name].append(sample)
+            if not sample:
+                bench.problems.append(f"{target.name}: no request completed in round {number}")
+            else:
+                stack.log(
+                    f"  {target.name:<26} {sample.rps:8.0f} req/s  p50 {sample.p50_ms:6.2f} ms"
+                    f"  p99 {sample.p99_ms:7.2f} ms  cpu {sample.cpu_us:6.0f} us/req"
+                )
+    return samples
 
 
-def db_connections(db_name: str) -> int:
-    with psycopg.connect(stack.PG_ADMIN_URL, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (db_name,)
-        ).fetchone()
-    return int(row[0]) if row else 0
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else 0.0
-
-
-def summarize(targets: list[Target]) -> list[dict[str, Any]]:
-    rows = []
-    ceilings = {
-        t.server: median([s["rps"] for s in t.samples]) for t in targets if t.name == "hello"
-    }
-    for t in targets:
-        rps = median([s["rps"] for s in t.samples])
-        ceiling = ceilings.get(t.server)
-        statuses: dict[str, int] = {}
-        for sample in t.samples:
-            for status, count in sample["statuses"].items():
-                statuses[status] = statuses.get(status, 0) + count
-        rows.append(
-            {
-                "server": t.server,
-                "target": t.name,
-                "rps": round(rps, 1),
-                "p50_ms": round(median([s["p50_us"] for s in t.samples]) / 1000, 2),
-                "p99_ms": round(median([s["p99_us"] for s in t.samples]) / 1000, 2),
-                "ratio_to_ceiling": round(rps / ceiling, 3) if ceiling else None,
-                "cpu_us_per_request": round(median([s["cpu_us"] for s in t.samples])),
-                "runs": [round(s["rps"], 1) for s in t.samples],
-                "statuses": statuses,
-            }
-        )
-    return rows
+def summarize(
+    samples: dict[str, list[Sample | None]], budgets: dict[str, float]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """One row per target (medians over the rounds) and the broken ratio budgets."""
+    rows, broken = [], []
+    hello = samples[HELLO.name]
+    for target in TARGETS:
+        runs = [s for s in samples[target.name] if s]
+        ratios = [
+            s.rps / h.rps for s, h in zip(samples[target.name], hello, strict=True) if s and h
+        ]
+        row: dict[str, Any] = {"target": target.name, "ratios": [round(r, 4) for r in ratios]}
+        for key in ("rps", "p50_ms", "p99_ms", "cpu_us"):
+            row[key] = statistics.median(getattr(s, key) for s in runs) if runs else 0.0
+        row["ratio"] = statistics.median(ratios) if ratios else 0.0
+        row["budget"] = budgets.get(target.name)
+        if target is not HELLO and row["budget"] is None:
+            broken.append(f"{target.name}: no budget in {BUDGETS.name} [bench.min_ratio]")
+        elif row["budget"] is not None and row["ratio"] < row["budget"]:
+            broken.append(f"{target.name}: ratio {row['ratio']:.4f} < budget {row['budget']}")
+        rows.append(row)
+    return rows, broken
 
 
 def table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
-        "| server | target | req/s | p50 ms | p99 ms | ratio to ceiling | app CPU us/req "
-        "| req/s per run |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| target | req/s | ratio to hello | budget | p50 ms | p99 ms | CPU us/req "
+        "| ratio per round |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
-        ratio = f"{r['ratio_to_ceiling']:.3f}" if r["ratio_to_ceiling"] is not None else "-"
-        runs = ", ".join(f"{v:.0f}" for v in r["runs"])
+        budget = f"{r['budget']:.4f}" if r["budget"] is not None else "-"
+        rounds = ", ".join(f"{v:.4f}" for v in r["ratios"])
         lines.append(
-            f"| {r['server']} | {r['target']} | {r['rps']:.0f} | {r['p50_ms']:.2f} | "
-            f"{r['p99_ms']:.2f} | {ratio} | {r['cpu_us_per_request']} | {runs} |"
+            f"| {r['target']} | {r['rps']:.0f} | {r['ratio']:.4f} | {budget} | {r['p50_ms']:.2f} "
+            f"| {r['p99_ms']:.2f} | {r['cpu_us']:.0f} | {rounds} |"
         )
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None, shape: dict[str, int]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="rounds; medians are reported")
-    parser.add_argument("--seconds", type=int, default=5, help="length of one wrk run")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per target")
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--gunicorn-workers", type=int, default=4)
-    parser.add_argument("--granian-workers", type=int, default=2)
-    parser.add_argument("--granian-threads", type=int, default=2)
-    parser.add_argument("--servers", default="gunicorn,granian", help="comma-separated")
-    parser.add_argument("--no-reference", action="store_true")
+    for name in ("rounds", "seconds", "warmup", "connections", "threads"):
+        parser.add_argument(f"--{name}", type=int, default=shape[name], help="see budgets.toml")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "18100")))
     parser.add_argument("--db", default=os.environ.get("BENCH_DB", "slipway_bench"))
     parser.add_argument("--redis-db", type=int, default=int(os.environ.get("BENCH_REDIS_DB", "14")))
     parser.add_argument("--reports", type=Path, default=stack.ROOT / "reports" / "bench")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    config = tomllib.loads(BUDGETS.read_text())["bench"]
+    args = parse_args(argv, config["shape"])
     stack.exit_on_sigterm()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk (make bench does it)")
-
     reports: Path = args.reports
     reports.mkdir(parents=True, exist_ok=True)
-    seed_file = reports / "seed.json"
-    tokens = str(seed_file.with_suffix(".txt"))
-    resources = str(seed_file.with_suffix(".resources.txt"))
     env = stack.app_env(db_name=args.db, redis_db=args.redis_db)
-    # The API's own logs stay on (JSON access log at INFO, as in production), into a file.
-    servers: list[stack.Server] = []
-    targets: list[Target] = []
-    port = args.port
-    chosen = [name.strip() for name in args.servers.split(",") if name.strip()]
-    for kind in chosen:
-        for app, role in ((HELLO_APP, "hello"), (API_APP, "api")):
-            log_path = reports / f"{kind}-{role}.log"
-            log_path.unlink(missing_ok=True)
-            if kind == "gunicorn":
-                server = stack.gunicorn(
-                    app, port=port, workers=args.gunicorn_workers, log_path=log_path
-                )
-            elif kind == "granian":
-                server = stack.granian_wsgi(
-                    app,
-                    port=port,
-                    workers=args.granian_workers,
-                    threads=args.granian_threads,
-                    log_path=log_path,
-                )
-            else:
-                raise SystemExit(f"unknown server {kind!r}: gunicorn or granian")
-            servers.append(server)
-            label = server.name
-            if role == "hello":
-                targets.append(Target(label, "hello", port, "get_path.lua", ["/"]))
-            else:
-                targets += [
-                    Target(label, GET_BOOKING, port, "get_booking.lua", [tokens]),
-                    Target(label, "GET /users/{id}/bookings/", port, "list_bookings.lua", [tokens]),
-                    Target(
-                        label,
-                        "POST /bookings/",
-                        port,
-                        "create_booking.lua",
-                        [tokens, resources],
-                        ok=(201, 409),
-                    ),
-                ]
-            port += 1
-    reference_target: Target | None = None
-    if not args.no_reference:
-        reference = stack.granian_asgi(
-            REFERENCE_APP,
-            port=port,
-            workers=args.granian_workers,
-            log_path=reports / "reference.log",
-        )
-        (reports / "reference.log").unlink(missing_ok=True)
-        servers.append(reference)
-        reference_target = Target(
-            "reference: FastAPI + psycopg pool (" + reference.name + ")",
-            "GET /bookings/{id}/ one-row read",
-            port,
-            "get_booking.lua",
-            [tokens],
-        )
-    by_port = {server.port: server for server in servers}
-    # Per API server: its GET /bookings/{id}/ req/s over the reference's, round by round.
-    paired_ratios: dict[str, list[float]] = {}
-
-    broken: list[str] = []
-    connections_after: dict[str, int] = {}
+    seed = reports / "seed.json"
+    bench = Bench(
+        hello=stack.serve(
+            "load.hello_wsgi", port=args.port, log_path=reports / "hello.log", env=env
+        ),
+        api=stack.serve(
+            "example_api.serve", port=args.port + 1, log_path=reports / "api.log", env=env
+        ),
+        seed=seed,
+        args=args,
+    )
     started = time.monotonic()
     with stack.services(db_name=args.db, redis_db=args.redis_db):
-        stack.prepare(env, seed_file, secrets.token_urlsafe(18))
+        stack.prepare(env, seed, secrets.token_urlsafe(18))
         try:
-            for server in servers:
+            for server in (bench.hello, bench.api):
+                server.log_path.unlink(missing_ok=True)
                 stack.log(f"starting {server.name} on {stack.HOST}:{server.port}")
-                server.start(env)
-            # Distinct booking slots for every POST run: each run gets its own base hour.
-            base = int(time.time()) // 3600 * 3600 + 400 * 86400
-            run_index = 0
-
-            def measure(target: Target, seconds: int) -> dict[str, Any]:
-                nonlocal run_index
-                extra: list[str] = []
-                if target.script == "create_booking.lua":
-                    offset = run_index * (args.threads + 1) * STRIDE_HOURS * 3600
-                    extra = [str(base + offset), str(STRIDE_HOURS)]
-                    run_index += 1
-                server = by_port[target.port]
-                cpu_before = server.cpu_seconds()
-                result = wrk(
-                    Target(
-                        target.server,
-                        target.name,
-                        target.port,
-                        target.script,
-                        target.args + extra,
-                        target.ok,
-                    ),
-                    seconds=seconds,
-                    connections=args.connections,
-                    threads=args.threads,
-                )
-                result["cpu_us"] = (server.cpu_seconds() - cpu_before) * 1e6 / result["requests"]
-                broken.extend(problems(target, result))
-                return result
-
-            def measure_and_log(target: Target) -> dict[str, Any]:
-                sample = measure(target, args.seconds)
-                target.samples.append(sample)
-                stack.log(
-                    f"  {target.server:<22.22} {target.name:<34.34} {sample['rps']:8.0f} "
-                    f"req/s  p50 {sample['p50_us'] / 1000:6.2f} ms  "
-                    f"p99 {sample['p99_us'] / 1000:7.2f} ms  cpu {sample['cpu_us']:6.0f} us/req"
-                )
-                return sample
-
-            stack.log(
-                f"load generator: wrk, {args.threads} threads, {args.connections} connections, "
-                f"{args.runs} rounds of {args.seconds}s per target (warm-up {args.warmup}s)"
-            )
-            for target in targets + ([reference_target] if reference_target else []):
-                measure(target, args.warmup)
-            for round_number in range(1, args.runs + 1):
-                stack.log(f"round {round_number}/{args.runs}")
-                for target in targets:
-                    sample = measure_and_log(target)
-                    if reference_target and target.name == GET_BOOKING:
-                        paired = measure_and_log(reference_target)
-                        ratios = paired_ratios.setdefault(target.server, [])
-                        ratios.append(sample["rps"] / paired["rps"])
-            connections_after["all servers"] = db_connections(args.db)
+                server.start()
+            samples = measure(bench)
         finally:
-            for server in servers:
-                server.stop()
-            stack.log("stopped all servers")
-    for leftover in reports.glob("seed*"):
-        leftover.unlink()
-
-    rows = summarize(targets + ([reference_target] if reference_target else []))
-    api_get = {r["server"]: r for r in rows if r["target"] == GET_BOOKING}
-    ref = [r for r in rows if r["server"].startswith("reference")]
-    lines = table(rows)
-    notes = [
+            bench.api.stop()
+            bench.hello.stop()
+            for leftover in reports.glob("seed*"):
+                leftover.unlink()  # raw tokens of a database about to be dropped
+    rows, broken = summarize(samples, config["min_ratio"])
+    lines = [
+        *table(rows),
         "",
-        f"Load generator: wrk ({args.threads} threads, {args.connections} connections, "
-        f"loopback), {args.runs} rounds x {args.seconds}s per target, medians. "
-        f"{os.cpu_count()} CPUs shared by wrk and the servers.",
-        f"gunicorn: sync worker class, {args.gunicorn_workers} workers. granian: WSGI, "
-        f"{args.granian_workers} workers x {args.granian_threads} blocking threads. "
-        f"PostgreSQL connections open to the bench database at the end: "
-        f"{connections_after.get('all servers', '?')}.",
+        f"{bench.api.name}, the same for the hello app; wrk {args.threads} threads, "
+        f"{args.connections} connections, {args.rounds} rounds x {args.seconds}s, medians; "
+        f"{os.cpu_count()} CPUs shared by wrk, PostgreSQL and both servers; "
+        f"load average (1 min) at the end {os.getloadavg()[0]:.1f}.",
     ]
-    if ref:
-        ref_cpu = ref[0]["cpu_us_per_request"]
-        for server, row in api_get.items():
-            ratios = paired_ratios.get(server, [])
-            rounds = ", ".join(f"{r:.2f}" for r in ratios)
-            notes.append(
-                f"{server} GET /bookings/{{id}}/ vs the FastAPI one-row reference: "
-                f"{median(ratios):.2f}x the reference's req/s (median of paired rounds: "
-                f"{rounds}); app CPU per request {row['cpu_us_per_request']} us vs {ref_cpu} us "
-                f"({ref_cpu / max(row['cpu_us_per_request'], 1):.2f}x)"
-            )
-    print()
-    print("\n".join(lines + notes))
-    (reports / "bench.json").write_text(
-        json.dumps(
-            {"rows": rows, "notes": notes, "args": vars(args) | {"reports": str(reports)}}, indent=2
-        )
-    )
-    (reports / "bench.md").write_text("\n".join(lines + notes) + "\n")
+    print("\n" + "\n".join(lines))
+    (reports / "bench.md").write_text("\n".join(lines) + "\n")
+    (reports / "bench.json").write_text(json.dumps({"rows": rows, "args": vars(args)}, default=str))
     stack.log(f"bench took {time.monotonic() - started:.0f}s; results in {reports}/bench.md")
-    if broken:
-        print("\nFAILED: unexpected answers (see the server logs in reports/bench/):")
-        print("\n".join(f"  - {item}" for item in sorted(set(broken))))
+    failures = broken + sorted(set(bench.problems))
+    if failures:
+        print(f"\nFAILED (budgets in load/budgets.toml [bench]; server logs in {reports}):")
+        print("\n".join(f"  - {item}" for item in failures))
+        if os.getloadavg()[0] > (os.cpu_count() or 1):
+            print("  The machine is busy: ratios fall several-fold under other load; re-run.")
         return 1
     return 0
 

@@ -1,20 +1,21 @@
-# Load tests and benchmarks (load/). Included by the main Makefile:
+# Load test and bench (load/). Included by the main Makefile:
 #     include load/load.mk
-# Everything listens on 127.0.0.1 only and is stopped at the end, also on failure.
+# Both serve the API with `python -m example_api.serve` on 127.0.0.1 only, stop what they
+# start (also on failure) and fail on a broken budget in load/budgets.toml.
 # Reports go to reports/load, reports/load-smoke and reports/bench.
 
 LOAD_RUN := $(UV) run --frozen --group load
 
 .PHONY: load
-load: install ## Load test: production stack on loopback, locust headless, budgets in load/budgets.toml
+load: install ## Load test: locust on the production stack, p50/p95/p99 budgets per endpoint (load/budgets.toml)
 	$(LOAD_RUN) python -m load.run
 
 .PHONY: load-smoke
-load-smoke: install ## Short load test (about a minute in all) with the same budgets; CI runs it
+load-smoke: install ## Short load test (about 90 s) with the same budgets; CI runs it
 	$(LOAD_RUN) python -m load.run --smoke
 
 .PHONY: bench
-bench: install ## Benchmark with wrk: API vs a bare hello app, gunicorn vs granian, FastAPI reference
+bench: install ## wrk: API req/s as a ratio to a hello app on the same server; fails below budgets.toml [bench]
 	@command -v wrk >/dev/null || { echo "installing wrk (apt)"; \
 		if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; \
 		else sudo apt-get install -y -qq wrk >/dev/null; fi; }

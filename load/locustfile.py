@@ -3,9 +3,12 @@
 Each simulated user logs in once (a real PBKDF2 check), then browses and books: lists
 resources, reads its own bookings and single bookings, books a random future slot of a random
 resource (409 = the slot is taken, which a real client expects and handles: it is counted as
-a success), and cancels some of what it booked.
+a success), and cancels some of what it booked. Nobody browses before every user has logged
+in: the logins' hashing takes whole cores on purpose, and the other endpoints' budgets gate
+the steady state, not a queue behind the ramp.
 
-Needs LOAD_SEED_FILE (written by load/seed.py) and LOAD_PASSWORD. Started by load/run.py.
+Needs LOAD_SEED_FILE (written by load/seed.py), LOAD_PASSWORD and LOAD_USERS (how many users
+the run starts). Started by load/run.py.
 """
 # ruff: noqa: S311 - random here picks test actions, not secrets
 
@@ -17,6 +20,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from gevent.event import Event
 from locust import between, task
 from locust.contrib.fasthttp import FastHttpUser
 
@@ -27,6 +31,10 @@ _USERS: list[dict[str, Any]] = _SEED["users"]
 _RESOURCES: list[int] = _SEED["resources"]
 _next_user = itertools.count()
 _lock = threading.Lock()
+_USER_COUNT = int(os.environ["LOAD_USERS"])
+_logged_in = itertools.count(1)
+_everyone_logged_in = Event()
+LOGIN_RAMP_TIMEOUT_SECONDS = 120
 
 
 def _claim_user() -> dict[str, Any]:
@@ -44,9 +52,17 @@ class ApiClient(FastHttpUser):
         self.known_bookings: list[int] = list(account["bookings"])
         self.created: list[int] = []
         self.headers: dict[str, str] = {}
+        try:
+            self._log_in(account["username"])
+        finally:
+            if next(_logged_in) >= _USER_COUNT:
+                _everyone_logged_in.set()
+        _everyone_logged_in.wait(timeout=LOGIN_RAMP_TIMEOUT_SECONDS)
+
+    def _log_in(self, username: str) -> None:
         with self.client.post(
             f"{API}/auth/token/",
-            json={"username": account["username"], "password": _PASSWORD},
+            json={"username": username, "password": _PASSWORD},
             name="POST /auth/token/",
             catch_response=True,
         ) as response:

@@ -1,8 +1,8 @@
 """Start and stop the production stack on loopback for load tests and benchmarks.
 
 PostgreSQL (a dedicated database, created and dropped here), Redis (a dedicated db number,
-flushed before and after), the app under a production WSGI server with several workers and
-DEBUG off. Everything listens on 127.0.0.1 only; every process started here is stopped in
+flushed before and after), the app served as in production (`python -m example_api.serve`)
+with DEBUG off. Everything listens on 127.0.0.1 only; every process started here is stopped in
 `finally`, also when a run fails or is interrupted.
 """
 # ruff: noqa: S603 - commands are built from fixed argument lists, never from a shell string
@@ -23,6 +23,8 @@ from pathlib import Path
 
 import psycopg
 import redis
+
+from example_api.serve import ServeConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -110,16 +112,17 @@ class Server:
     cmd: list[str]
     port: int
     log_path: Path
+    env: dict[str, str] = field(repr=False)
     proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
-    def start(self, env: dict[str, str], ready_path: str = "/healthz", timeout: float = 60) -> None:
+    def start(self, ready_path: str = "/healthz", timeout: float = 60) -> None:
         if not port_is_free(self.port):
             raise SystemExit(f"port {self.port} on {HOST} is in use; set another with --port")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as out:
             self.proc = subprocess.Popen(
                 self.cmd,
-                env=env,
+                env=self.env,
                 cwd=ROOT,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -174,41 +177,13 @@ class Server:
             os.killpg(pgid, signal.SIGKILL)
 
 
-def gunicorn(app: str, *, port: int, workers: int, log_path: Path) -> Server:
-    cmd = [
-        str(BIN / "gunicorn"),
-        app,
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "sync",
-        "--bind",
-        f"{HOST}:{port}",
-        "--backlog",
-        "2048",
-        "--graceful-timeout",
-        "5",
-        "--no-control-socket",
-    ]
-    return Server(f"gunicorn-sync-w{workers}", cmd, port, log_path)
-
-
-def _granian(interface: str, app: str, *, port: int, workers: int) -> list[str]:
-    return [
-        str(BIN / "granian"),
-        *("--interface", interface, app, "--host", HOST, "--port", str(port)),
-        *("--workers", str(workers), "--no-ws", "--log-level", "warning"),
-    ]
-
-
-def granian_wsgi(app: str, *, port: int, workers: int, threads: int, log_path: Path) -> Server:
-    cmd = [*_granian("wsgi", app, port=port, workers=workers), "--blocking-threads", str(threads)]
-    return Server(f"granian-wsgi-w{workers}t{threads}", cmd, port, log_path)
-
-
-def granian_asgi(app: str, *, port: int, workers: int, log_path: Path) -> Server:
-    cmd = _granian("asgi", app, port=port, workers=workers)
-    return Server(f"granian-asgi-w{workers}", cmd, port, log_path)
+def serve(module: str, *, port: int, log_path: Path, env: dict[str, str]) -> Server:
+    """`python -m <module>`, which serves like example_api.serve: HOST/PORT from here, the
+    sizes (WEB_CONCURRENCY, BLOCKING_THREADS) from `env` or example_api.serve's defaults."""
+    config = ServeConfig.from_env(env)
+    name = f"{module} (granian wsgi {config.workers}x{config.threads})"
+    cmd = [sys.executable, "-m", module]
+    return Server(name, cmd, port, log_path, env | {"HOST": HOST, "PORT": str(port)})
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from .helpers import copy_repo, current_package, git, python_m, target_package
 
 OLD, NEW = current_package(), target_package()
 RULES = "bookings/rules.py"
-DELETED = "load/wrk/get_path.lua"
+DELETED = "load/bench.lua"
 
 
 @pytest.fixture(scope="module")
