@@ -4,10 +4,11 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from http import HTTPStatus
 
 import structlog
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from example_api.error_responses import error_body
 
 access_log = structlog.get_logger("example_api.access")
 
@@ -43,7 +44,7 @@ class RequestIdMiddleware:
 
 class ApiJsonErrorsMiddleware:
     """Under /api/, turns any non-JSON error response (405 from the router, 400 from Django's
-    request checks, ...) into `{"detail": ...}` so clients only ever parse JSON."""
+    request checks, ...) into `{"detail": ..., "code": ...}` so clients only ever parse JSON."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -56,16 +57,9 @@ class ApiJsonErrorsMiddleware:
             and not response.get("Content-Type", "").startswith("application/json")
         ):
             replacement = JsonResponse(
-                {"detail": _reason(response.status_code)}, status=response.status_code
+                error_body(response.status_code), status=response.status_code
             )
             if response.has_header("Allow"):
                 replacement["Allow"] = response["Allow"]
             return replacement
         return response
-
-
-def _reason(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"

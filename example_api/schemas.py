@@ -4,9 +4,23 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+from example_api.errors import ErrorCode
 
 MAX_ID = 2**63 - 1  # PostgreSQL bigint; larger numbers are malformed ids, not unknown ones
+
+
+NO_NUL_PATTERN = "^[^\x00]*$"
 
 
 def _reject_nul(value: str) -> str:
@@ -23,39 +37,67 @@ def _to_utc(value: datetime) -> datetime:
         raise ValueError("is out of range once converted to UTC") from None
 
 
+class _NoNul:
+    """Refuses NUL with a clear message, and tells the document (a `pattern`) unless the
+    string has a pattern of its own (which then must exclude NUL)."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(_reject_nul, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema.setdefault("pattern", NO_NUL_PATTERN)
+        return json_schema
+
+
 # Put after StringConstraints: Annotated[str, StringConstraints(...), NoNul]
-NoNul = AfterValidator(_reject_nul)
+NoNul = _NoNul()
 
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def omit_defaults(schema: dict[str, Any]) -> None:
+    """openapi-typescript (default options) types a property that has a `default` as always
+    present. In a request body, or an error item, it may be absent: the default is said in
+    the description instead, and the property stays optional."""
+    for prop in schema.get("properties", {}).values():
+        prop.pop("default", None)
 
 
 class InputSchema(Schema):
     """Request bodies reject unknown fields, so `id`, `user_id`, `status`, `is_staff` and
     typos are refused instead of silently dropped."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=omit_defaults)
 
 
 class ErrorOut(Schema):
+    """Every error but 422: a message for people and a stable code for programs."""
+
     detail: str
+    code: ErrorCode
 
 
-class DomainErrorOut(ErrorOut):
-    """A request the domain refused (example_api/errors.py)."""
+class ValidationIssue(Schema):
+    """One problem with the request: where (`loc`), what (`msg`), and its kind (`type`, a
+    pydantic error type, or the rule's code when a domain rule refused the input)."""
 
-    code: str = Field(description="Stable, machine-readable reason, e.g. booking_overlap")
+    model_config = ConfigDict(json_schema_extra=omit_defaults)
+
+    loc: list[str | int] = Field(description='e.g. ["body", "payload", "end"]')
+    msg: str
+    type: str
+    ctx: dict[str, Any] | None = Field(None, description="Details of the error type, if any")
 
 
 class ValidationErrorOut(Schema):
-    detail: list[dict[str, Any]]
-    code: str | None = Field(None, description="Set when a domain rule refused a field")
+    """Every 422: the input was malformed (`code` validation_error) or broke a domain rule
+    (`code` names the rule, e.g. booking_in_past); `detail` lists the problems either way."""
 
-
-# Responses every operation with a JSON body can give: unparseable (400), too large (413),
-# invalid (422). Declared so the OpenAPI document tells the truth.
-BODY_ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    413: ErrorOut,
-    422: ValidationErrorOut,
-}
+    detail: list[ValidationIssue]
+    code: ErrorCode

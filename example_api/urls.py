@@ -3,13 +3,14 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path, re_path
 
 from example_api.api import api
+from example_api.error_responses import error_body
 from example_api.health.views import healthz, readyz
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:
     # Unknown paths under /api/ answer in JSON even with DEBUG on; a bad Host still gets 400.
     request.get_host()
-    return JsonResponse({"detail": "Not Found"}, status=404)
+    return JsonResponse(error_body(404), status=404)
 
 
 urlpatterns = [

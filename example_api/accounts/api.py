@@ -10,7 +10,7 @@ from ninja.errors import AuthenticationError
 from example_api.accounts import selectors, services
 from example_api.accounts.auth import bearer_token
 from example_api.accounts.schemas import MeOut, RegisterIn, TokenIn, TokenOut, UserOut
-from example_api.schemas import BODY_ERRORS, DomainErrorOut, ErrorOut
+from example_api.error_responses import errors
 
 router = Router(tags=["accounts"])
 
@@ -18,10 +18,10 @@ router = Router(tags=["accounts"])
 @router.post(
     "/users/",
     auth=None,
-    response={201: UserOut, 409: DomainErrorOut, **BODY_ERRORS},
+    response={201: UserOut, **errors(400, 409, 413, 422)},
     summary="Register a user",
 )
-def register(request: HttpRequest, payload: RegisterIn) -> Status[object]:
+def register_user(request: HttpRequest, payload: RegisterIn) -> Status[object]:
     user = services.register_user(
         username=payload.username, email=payload.email, password=payload.password
     )
@@ -31,7 +31,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status[object]:
 @router.post(
     "/auth/token/",
     auth=None,
-    response={200: TokenOut, 401: DomainErrorOut, 429: DomainErrorOut, **BODY_ERRORS},
+    response={200: TokenOut, **errors(400, 401, 413, 422, 429)},
     summary="Log in: exchange username and password for a bearer token",
 )
 def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
@@ -46,7 +46,7 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
 @router.delete(
     "/auth/token/",
     auth=bearer_token,
-    response={204: None, 401: ErrorOut},
+    response={204: None, **errors(401)},
     summary="Log out: revoke the token this request carries",
 )
 def revoke_token(request: HttpRequest) -> Status[None]:
@@ -57,10 +57,10 @@ def revoke_token(request: HttpRequest) -> Status[None]:
 @router.get(
     "/users/me/",
     auth=bearer_token,
-    response={200: MeOut, 401: ErrorOut},
+    response={200: MeOut, **errors(401)},
     summary="The user the token belongs to",
 )
-def me(request: HttpRequest) -> object:
+def get_current_user(request: HttpRequest) -> object:
     user = selectors.active_user(request.auth.user_id)  # type: ignore[attr-defined]
     if user is None:  # deactivated or deleted while its token was still cached
         raise AuthenticationError()

@@ -1,10 +1,10 @@
 """What the accounts domain refuses. HTTP statuses are chosen in example_api/api.py."""
 
-from example_api.errors import DomainError
+from example_api.errors import DomainError, ErrorCode
 
 
 class UsernameTaken(DomainError):
-    code = "username_taken"
+    code = ErrorCode.USERNAME_TAKEN
 
     def __init__(self) -> None:
         super().__init__("username is taken")
@@ -13,7 +13,7 @@ class UsernameTaken(DomainError):
 class WeakPassword(DomainError):
     """The password fails Django's password validators; one message per failed validator."""
 
-    code = "weak_password"
+    code = ErrorCode.WEAK_PASSWORD
     field = "password"
 
     def __init__(self, problems: list[str]) -> None:
@@ -22,14 +22,14 @@ class WeakPassword(DomainError):
 
 
 class InvalidCredentials(DomainError):
-    code = "invalid_credentials"
+    code = ErrorCode.INVALID_CREDENTIALS
 
     def __init__(self) -> None:
         super().__init__("invalid username or password")
 
 
 class LoginThrottled(DomainError):
-    code = "login_throttled"
+    code = ErrorCode.LOGIN_THROTTLED
 
     def __init__(self, retry_after: int) -> None:
         super().__init__("too many failed login attempts; try again later")
@@ -37,14 +37,14 @@ class LoginThrottled(DomainError):
 
 
 class StaffOnly(DomainError):
-    code = "staff_only"
+    code = ErrorCode.STAFF_ONLY
 
     def __init__(self, action: str) -> None:
         super().__init__(f"only staff may {action}")
 
 
 class UserNotFound(DomainError):
-    code = "user_not_found"
+    code = ErrorCode.USER_NOT_FOUND
 
     def __init__(self) -> None:
         super().__init__("user not found")

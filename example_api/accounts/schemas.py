@@ -4,7 +4,7 @@ from typing import Annotated
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from ninja import Schema
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from example_api.schemas import InputSchema, NoNul
 
@@ -18,7 +18,13 @@ def _valid_email(value: str) -> str:
 
 
 Username = Annotated[str, StringConstraints(max_length=150, pattern=r"^[\w.@+-]+$"), NoNul]
-Email = Annotated[str, StringConstraints(max_length=254), NoNul, AfterValidator(_valid_email)]
+Email = Annotated[
+    str,
+    StringConstraints(max_length=254),
+    NoNul,
+    AfterValidator(_valid_email),
+    Field(json_schema_extra={"format": "email"}),
+]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=128), NoNul]
 
 

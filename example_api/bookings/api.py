@@ -19,21 +19,11 @@ from example_api.bookings.schemas import (
     ResourceIn,
     ResourceOut,
 )
+from example_api.error_responses import errors
 from example_api.pagination import LimitOffset
-from example_api.schemas import (
-    BODY_ERRORS,
-    MAX_ID,
-    DomainErrorOut,
-    ErrorOut,
-    ValidationErrorOut,
-)
+from example_api.schemas import MAX_ID
 
 router = Router(tags=["bookings"])
-
-_AUTH = {401: ErrorOut}
-_BY_ID = {**_AUTH, 404: DomainErrorOut, 422: ValidationErrorOut}
-# A booking's body can be malformed (Ninja's field errors) or break a rule (a domain error).
-_BOOKING_422 = ValidationErrorOut | DomainErrorOut
 
 
 def _viewer(request: HttpRequest) -> Principal:
@@ -47,7 +37,7 @@ def _visible_booking_or_404(request: HttpRequest, booking_id: int) -> Booking:
     return booking
 
 
-@router.get("/resources/", response={200: list[ResourceOut], **_AUTH, 422: ValidationErrorOut})
+@router.get("/resources/", response={200: list[ResourceOut], **errors(401, 422)})
 @paginate(LimitOffset)
 def list_resources(request: HttpRequest) -> "QuerySet[Resource]":
     return selectors.resources()
@@ -55,7 +45,7 @@ def list_resources(request: HttpRequest) -> "QuerySet[Resource]":
 
 @router.post(
     "/resources/",
-    response={201: ResourceOut, **_AUTH, 403: DomainErrorOut, 409: DomainErrorOut, **BODY_ERRORS},
+    response={201: ResourceOut, **errors(400, 401, 403, 409, 413, 422)},
     summary="Create a resource (staff only)",
 )
 def create_resource(request: HttpRequest, payload: ResourceIn) -> Status[object]:
@@ -67,14 +57,7 @@ def create_resource(request: HttpRequest, payload: ResourceIn) -> Status[object]
 
 @router.post(
     "/bookings/",
-    response={
-        201: BookingOut,
-        **_AUTH,
-        404: DomainErrorOut,
-        409: DomainErrorOut,
-        **BODY_ERRORS,
-        422: _BOOKING_422,
-    },
+    response={201: BookingOut, **errors(400, 401, 404, 409, 413, 422)},
     summary="Book a resource for [start, end)",
 )
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status[object]:
@@ -88,12 +71,12 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[object]:
     return Status(HTTPStatus.CREATED, booking)
 
 
-@router.get("/bookings/{booking_id}/", response={200: BookingOut, **_BY_ID})
+@router.get("/bookings/{booking_id}/", response={200: BookingOut, **errors(401, 404, 422)})
 def get_booking(request: HttpRequest, booking_id: int = Path(..., ge=1, le=MAX_ID)) -> object:
     return _visible_booking_or_404(request, booking_id)
 
 
-@router.delete("/bookings/{booking_id}/", response={204: None, **_BY_ID})
+@router.delete("/bookings/{booking_id}/", response={204: None, **errors(401, 404, 422)})
 def cancel_booking(
     request: HttpRequest, booking_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> Status[None]:
@@ -103,7 +86,7 @@ def cancel_booking(
 
 @router.get(
     "/users/{user_id}/bookings/",
-    response={200: list[BookingOut], **_BY_ID},
+    response={200: list[BookingOut], **errors(401, 404, 422)},
     summary="A user's bookings, newest start first",
 )
 @paginate(LimitOffset)

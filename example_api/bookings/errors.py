@@ -2,25 +2,28 @@
 
 from datetime import timedelta
 
-from example_api.errors import DomainError
+from example_api.errors import DomainError, ErrorCode
 
 
 class BookingEndBeforeStart(DomainError):
-    code = "booking_end_before_start"
+    code = ErrorCode.BOOKING_END_BEFORE_START
+    field = "end"
 
     def __init__(self) -> None:
         super().__init__("end must be after start")
 
 
 class BookingInPast(DomainError):
-    code = "booking_in_past"
+    code = ErrorCode.BOOKING_IN_PAST
+    field = "start"
 
     def __init__(self) -> None:
         super().__init__("start must not be in the past")
 
 
 class BookingTooLong(DomainError):
-    code = "booking_too_long"
+    code = ErrorCode.BOOKING_TOO_LONG
+    field = "end"
 
     def __init__(self, max_duration: timedelta) -> None:
         hours = max_duration.total_seconds() / 3600
@@ -29,7 +32,7 @@ class BookingTooLong(DomainError):
 
 
 class BookingCapReached(DomainError):
-    code = "booking_cap_reached"
+    code = ErrorCode.BOOKING_CAP_REACHED
 
     def __init__(self, cap: int) -> None:
         super().__init__(f"at most {cap} active bookings per user (active booking limit)")
@@ -37,28 +40,28 @@ class BookingCapReached(DomainError):
 
 
 class BookingOverlap(DomainError):
-    code = "booking_overlap"
+    code = ErrorCode.BOOKING_OVERLAP
 
     def __init__(self) -> None:
         super().__init__("the resource is already booked for part of this time")
 
 
 class BookingNotFound(DomainError):
-    code = "booking_not_found"
+    code = ErrorCode.BOOKING_NOT_FOUND
 
     def __init__(self) -> None:
         super().__init__("booking not found")
 
 
 class ResourceNotFound(DomainError):
-    code = "resource_not_found"
+    code = ErrorCode.RESOURCE_NOT_FOUND
 
     def __init__(self) -> None:
         super().__init__("resource not found")
 
 
 class ResourceNameTaken(DomainError):
-    code = "resource_name_taken"
+    code = ErrorCode.RESOURCE_NAME_TAKEN
 
     def __init__(self) -> None:
         super().__init__("a resource with this name exists")

@@ -1,10 +1,10 @@
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field, StringConstraints
 
+from example_api.bookings.models import BookingStatus
 from example_api.schemas import Id, InputSchema, NoNul, UtcDatetime
 
 
@@ -12,7 +12,9 @@ class ResourceIn(InputSchema):
     name: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul
     ]
-    description: Annotated[str, StringConstraints(max_length=2000), NoNul] = ""
+    description: Annotated[str, StringConstraints(max_length=2000), NoNul] = Field(
+        "", description="Empty when omitted"
+    )
 
 
 class ResourceOut(Schema):
@@ -25,12 +27,9 @@ class BookingIn(InputSchema):
     resource_id: Id
     start: UtcDatetime = Field(description="ISO 8601 with an offset; stored in UTC")
     end: UtcDatetime = Field(description="Exclusive: [start, end)")
-    note: Annotated[str, StringConstraints(max_length=500), NoNul] = ""
-
-
-class StatusFilter(StrEnum):
-    CONFIRMED = "confirmed"
-    CANCELLED = "cancelled"
+    note: Annotated[str, StringConstraints(max_length=500), NoNul] = Field(
+        "", description="Empty when omitted"
+    )
 
 
 class BookingOut(Schema):
@@ -39,12 +38,12 @@ class BookingOut(Schema):
     user_id: int
     start: datetime
     end: datetime
-    status: StatusFilter
+    status: BookingStatus
     note: str
     created_at: datetime
 
 
 class BookingFilters(Schema):
-    status: StatusFilter | None = None
+    status: BookingStatus | None = None
     starts_after: UtcDatetime | None = Field(None, description="Inclusive lower bound on start")
     starts_before: UtcDatetime | None = Field(None, description="Exclusive upper bound on start")

@@ -159,7 +159,10 @@ def test_logout_revokes_only_the_token_it_is_called_with(api, make_user, token_f
 def test_logout_without_a_token_is_401(api):
     response = api.delete(TOKEN)
     assert response.status_code == HTTPStatus.UNAUTHORIZED
-    assert response.json() == {"detail": "missing, invalid, expired or revoked token"}
+    assert response.json() == {
+        "detail": "missing, invalid, expired or revoked token",
+        "code": "unauthenticated",
+    }
     assert response["WWW-Authenticate"] == "Bearer"
 
 

@@ -85,7 +85,10 @@ def test_auth_matrix(api, world, endpoint, caller, expected):
     else:
         body = response.json()
         if expected == HTTPStatus.UNAUTHORIZED:
-            assert body == {"detail": "missing, invalid, expired or revoked token"}
+            assert body == {
+                "detail": "missing, invalid, expired or revoked token",
+                "code": "unauthenticated",
+            }
         elif expected == HTTPStatus.NOT_FOUND:
             assert set(body) == {"detail", "code"}  # nothing about the booking leaks
         elif expected == HTTPStatus.FORBIDDEN:

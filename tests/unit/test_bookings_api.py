@@ -132,8 +132,8 @@ def test_rule_violations_are_422_saying_which_rule(
     body = {"resource_id": resource.pk, "start": iso(start), "end": iso(start + length)}
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
-    assert message in response.json()["detail"]
-    assert response.json()["code"] == code
+    assert message in response.json()["detail"][0]["msg"]
+    assert response.json()["code"] == response.json()["detail"][0]["type"] == code
     assert not Booking.objects.exists()
 
 
@@ -155,7 +155,13 @@ def test_the_active_booking_cap_is_422(api, alice, alice_token, resource):
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert response.json() == {
-        "detail": "at most 3 active bookings per user (active booking limit)",
+        "detail": [
+            {
+                "loc": ["body", "payload"],
+                "msg": "at most 3 active bookings per user (active booking limit)",
+                "type": "booking_cap_reached",
+            }
+        ],
         "code": "booking_cap_reached",
     }
 
@@ -170,7 +176,7 @@ def test_the_maximum_duration_is_configurable(api, alice_token, resource):
     }
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
-    assert "0.5 hours" in response.json()["detail"]
+    assert "0.5 hours" in response.json()["detail"][0]["msg"]
 
 
 @pytest.mark.parametrize("field", ["user_id", "status", "id", "created_at"])

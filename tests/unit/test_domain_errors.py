@@ -3,7 +3,7 @@
 import inspect
 import re
 
-from example_api.api import DOMAIN_ERROR_STATUS
+from example_api.error_responses import DOMAIN_ERROR_STATUS
 from example_api.errors import DomainError
 
 

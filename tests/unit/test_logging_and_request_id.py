@@ -53,7 +53,7 @@ def test_unhandled_errors_are_json_500_and_logged_with_traceback(
     monkeypatch.setattr(selectors, "resources", explode)
     response = api.get("/api/v1/resources/", token=token_for(make_user()))
     assert response.status_code == 500
-    assert response.json() == {"detail": "internal server error"}
+    assert response.json() == {"detail": "internal server error", "code": "internal_error"}
     assert b"boom" not in response.content
     errors = [json.loads(line) for line in capsys.readouterr().err.splitlines() if "boom" in line]
     assert errors

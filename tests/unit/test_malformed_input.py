@@ -97,7 +97,7 @@ def test_wrong_content_type_is_json_4xx(api, token):
 def test_wrong_method_is_json_405(api, method, path):
     response = getattr(api.client, method)(path)
     assert response.status_code == 405
-    assert response.json() == {"detail": "Method Not Allowed"}
+    assert response.json() == {"detail": "Method Not Allowed", "code": "method_not_allowed"}
     assert response["Allow"]
 
 
@@ -107,7 +107,7 @@ def test_wrong_method_is_json_405(api, method, path):
 def test_unknown_api_paths_are_json_404(api, path):
     response = api.client.get(path)
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not Found"}
+    assert response.json() == {"detail": "Not Found", "code": "not_found"}
 
 
 @pytest.mark.parametrize(
@@ -123,7 +123,7 @@ def test_unknown_api_paths_are_json_404(api, path):
 def test_disallowed_host_is_json_400_under_api(api, method, path, host):
     response = getattr(api.client, method)(path, headers={"Host": host})
     assert response.status_code == 400
-    assert response.json() == {"detail": "Bad Request"}
+    assert response.json() == {"detail": "Bad Request", "code": "bad_request"}
 
 
 def test_allowed_hosts_are_served(api, token, settings):
