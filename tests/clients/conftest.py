@@ -20,13 +20,13 @@ from tests.clients import generate, stack
 REPORTS = stack.ROOT / "reports" / "clients"
 PASSWORD = "correct-horse-battery-staple"
 
-# Each operation's tag (the generated package's folder) and module, by its short name. Today's
-# document still has Ninja's qualified operation ids; the api branch makes them the short names.
-OPERATIONS = {
-    name: (tag, f"example_api_{tag}_api_{name}")
-    for tag, names in {
-        "accounts": ["register", "issue_token", "revoke_token", "me"],
-        "bookings": [
+# Each operation's tag: the generated package's folder (api/<tag>/<operation id>.py).
+OPERATION_TAGS = {
+    **dict.fromkeys(
+        ["register_user", "issue_token", "revoke_token", "get_current_user"], "accounts"
+    ),
+    **dict.fromkeys(
+        [
             "list_resources",
             "create_resource",
             "create_booking",
@@ -34,8 +34,8 @@ OPERATIONS = {
             "cancel_booking",
             "list_user_bookings",
         ],
-    }.items()
-    for name in names
+        "bookings",
+    ),
 }
 
 
@@ -61,14 +61,13 @@ def gen(document_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Module
 
 
 class Api:
-    """The generated client's operations and models, looked up by name: `api.op("me")`."""
+    """The generated client's operations and models by name: `api.op("get_booking")`."""
 
     def __init__(self, package: ModuleType) -> None:
         self.package = package
 
     def op(self, name: str) -> Any:
-        tag, module = OPERATIONS[name]
-        return generate.operation(self.package, tag, module)
+        return generate.operation(self.package, OPERATION_TAGS[name], name)
 
     def model(self, name: str) -> Any:
         return generate.model(self.package, name)
@@ -113,7 +112,7 @@ def new_user(api: Api, live: stack.Stack) -> Any:
 
     def make(prefix: str = "user") -> User:
         username = f"{prefix}-{secrets.token_hex(4)}"
-        response = api.op("register").sync_detailed(
+        response = api.op("register_user").sync_detailed(
             client=api.anonymous(live.base_url),
             body=api.model("RegisterIn")(
                 username=username, email=f"{username}@example.com", password=PASSWORD

@@ -8,12 +8,13 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.clients import stack
-from tests.clients.conftest import PASSWORD, Api, User
+from tests.clients.conftest import OPERATION_TAGS, PASSWORD, Api, User
 
 HOUR = timedelta(hours=1)
 
@@ -27,12 +28,38 @@ def parsed(response: Any, status: int, model: Any) -> Any:
 
 
 def refused(api: Api, response: Any, status: int, code: str) -> Any:
-    """A domain error: the declared error model with its machine-readable code."""
-    body = parsed(response, status, api.model("DomainErrorOut"))
-    assert body.code == code, response.content
-    assert isinstance(body.detail, str), response.content
-    assert body.detail, response.content
+    """An error in its declared model (ValidationErrorOut for a 422, ErrorOut otherwise),
+    its code parsed into the ErrorCode enum."""
+    body = parsed(
+        response, status, api.model("ValidationErrorOut" if status == 422 else "ErrorOut")
+    )
+    assert isinstance(body.code, api.model("ErrorCode")), response.content
+    assert body.code == api.model("ErrorCode")(code)
     return body
+
+
+def broke_rule(api: Api, response: Any, code: str, field: str | None) -> None:
+    """A 422 from a domain rule: one typed issue pointing at the input, its type the code."""
+    body = refused(api, response, 422, code)
+    loc = ["body", "payload", field] if field else ["body", "payload"]
+    assert [(issue.loc, issue.type_) for issue in body.detail] == [(loc, code)], response.content
+    for issue in body.detail:
+        assert isinstance(issue, api.model("ValidationIssue"))
+        assert issue.msg
+        assert issue.additional_properties == {}
+
+
+def test_operations_have_short_names(api: Api) -> None:
+    """The generated functions are named after short operation ids, one module each."""
+    folder = Path(str(api.package.__file__)).parent / "api"
+    generated = {
+        (tag.name, module.stem)
+        for tag in folder.iterdir()
+        if tag.is_dir() and tag.name != "__pycache__"
+        for module in tag.glob("*.py")
+        if module.stem != "__init__"
+    }
+    assert generated == {(tag, name) for name, tag in OPERATION_TAGS.items()}
 
 
 @pytest.fixture
@@ -61,7 +88,9 @@ def test_register_log_in_book_read_list_cancel(
     api: Api, live: stack.Stack, new_user: Any, resource_id: int
 ) -> None:
     alice = new_user("alice")
-    me = parsed(api.op("me").sync_detailed(client=alice.client), 200, api.model("MeOut"))
+    me = parsed(
+        api.op("get_current_user").sync_detailed(client=alice.client), 200, api.model("MeOut")
+    )
     assert (me.id, me.username, me.is_staff) == (alice.id, alice.username, False)
 
     page = parsed(
@@ -78,7 +107,7 @@ def test_register_log_in_book_read_list_cancel(
     )
     assert (booking.resource_id, booking.user_id) == (resource_id, alice.id)
     assert (booking.start, booking.end) == (start, start + HOUR)
-    assert booking.status == api.model("StatusFilter").CONFIRMED
+    assert booking.status == api.model("BookingStatus").CONFIRMED
     assert booking.note == ""
 
     read = api.op("get_booking").sync_detailed(booking.id, client=alice.client)
@@ -114,11 +143,11 @@ def test_overlap_is_a_409_with_its_code(api: Api, new_user: Any, resource_id: in
 
 
 @pytest.mark.parametrize(
-    ("case", "start_offset", "length", "code"),
+    ("case", "start_offset", "length", "code", "field"),
     [
-        ("start in the past", -2 * HOUR, HOUR, "booking_in_past"),
-        ("end before start", 3 * HOUR, -HOUR, "booking_end_before_start"),
-        ("longer than the maximum (8 h)", 3 * HOUR, 9 * HOUR, "booking_too_long"),
+        ("start in the past", -2 * HOUR, HOUR, "booking_in_past", "start"),
+        ("end before start", 3 * HOUR, -HOUR, "booking_end_before_start", "end"),
+        ("longer than the maximum (8 h)", 3 * HOUR, 9 * HOUR, "booking_too_long", "end"),
     ],
 )
 def test_each_rule_is_a_422_with_its_code(
@@ -129,9 +158,10 @@ def test_each_rule_is_a_422_with_its_code(
     start_offset: timedelta,
     length: timedelta,
     code: str,
+    field: str,
 ) -> None:
     start = datetime.now(UTC).replace(microsecond=0) + start_offset
-    refused(api, book(api, new_user(), resource_id, start, start + length), 422, code)
+    broke_rule(api, book(api, new_user(), resource_id, start, start + length), code, field)
 
 
 def test_cap_on_active_bookings_is_a_422_with_its_code(
@@ -141,22 +171,17 @@ def test_cap_on_active_bookings_is_a_422_with_its_code(
     starts = [tomorrow(8) + n * HOUR for n in range(stack.BOOKING_CAP + 1)]
     for start in starts[:-1]:
         parsed(book(api, carol, resource_id, start, start + HOUR), 201, api.model("BookingOut"))
-    refused(
-        api,
-        book(api, carol, resource_id, starts[-1], starts[-1] + HOUR),
-        422,
-        "booking_cap_reached",
-    )
+    over = book(api, carol, resource_id, starts[-1], starts[-1] + HOUR)
+    broke_rule(api, over, "booking_cap_reached", field=None)  # the whole request, no field
 
 
 def test_malformed_body_is_the_validation_list(api: Api, live: stack.Stack, new_user: Any) -> None:
     start = tomorrow(12)
     # resource_id 0 is outside the declared range (minimum 1); the client does not check it.
     response = book(api, new_user(), 0, start, start + HOUR)
-    body = parsed(response, 422, api.model("ValidationErrorOut"))
-    assert [item["loc"] for item in (i.to_dict() for i in body.detail)] == [
-        ["body", "payload", "resource_id"]
-    ]
+    body = refused(api, response, 422, "validation_error")
+    assert [issue.loc for issue in body.detail] == [["body", "payload", "resource_id"]]
+    assert [issue.type_ for issue in body.detail] == ["greater_than_equal"]
 
 
 def test_another_users_booking_is_a_404(api: Api, new_user: Any, resource_id: int) -> None:
@@ -174,8 +199,7 @@ def test_another_users_booking_is_a_404(api: Api, new_user: Any, resource_id: in
 
 def test_bad_token_is_a_401(api: Api, live: stack.Stack) -> None:
     client = api.authenticated(live.base_url, "not-a-token")
-    body = parsed(api.op("me").sync_detailed(client=client), 401, api.model("ErrorOut"))
-    assert body.detail
+    refused(api, api.op("get_current_user").sync_detailed(client=client), 401, "unauthenticated")
 
 
 def test_repeated_failed_logins_are_throttled(api: Api, live: stack.Stack, new_user: Any) -> None:
