@@ -101,10 +101,19 @@ def app_env(*, database_url: str, redis_url: str, static_root: Path) -> dict[str
 
 
 def prepare(env: dict[str, str], staff_password: str) -> None:
-    """Migrate, collect static files (as a release does) and create a staff user."""
+    """Migrate, collect static files (as a release does; beside the migrations, they do not
+    depend on each other) and create a staff user."""
     manage = [sys.executable, "manage.py"]
-    for args in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
-        subprocess.run([*manage, *args], env=env, cwd=ROOT, check=True, timeout=300)
+    collect = subprocess.Popen(
+        [*manage, "collectstatic", "--noinput", "-v", "0"], env=env, cwd=ROOT
+    )
+    migrate = subprocess.run(
+        [*manage, "migrate", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=False, timeout=300
+    )
+    if (migrate.returncode, collect.wait(timeout=300)) != (0, 0):
+        raise RuntimeError(
+            f"migrate exited {migrate.returncode}, collectstatic {collect.returncode}"
+        )
     staff = {
         "DJANGO_SUPERUSER_USERNAME": STAFF_USERNAME,
         "DJANGO_SUPERUSER_EMAIL": f"{STAFF_USERNAME}@example.com",
