@@ -88,4 +88,5 @@ include docker/image.mk
 include load/load.mk
 include lab/lab.mk
 include scripts/template.mk
+include scripts/api.mk
 include tests/clients/clients.mk

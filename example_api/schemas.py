@@ -92,7 +92,9 @@ class ValidationIssue(Schema):
     loc: list[str | int] = Field(description='e.g. ["body", "payload", "end"]')
     msg: str
     type: str
-    ctx: dict[str, Any] | None = Field(None, description="Details of the error type, if any")
+    ctx: dict[str, Any] = Field(
+        default_factory=dict, description="Details of the error type, when it has any"
+    )
 
 
 class ValidationErrorOut(Schema):

@@ -37,6 +37,14 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Browser front ends on other origins, e.g. "https://app.example.com,http://localhost:5173".
+# None by default. The API authenticates with bearer tokens, never cookies: no credentials.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "x-request-id"]
+# Headers a page's script may read (docs/openapi.json declares them).
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 3600
 
 # --- applications -----------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -47,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "corsheaders",
     "ninja",  # serves Swagger UI's files locally instead of from a CDN
     "example_api.accounts",
     "example_api.bookings",
@@ -57,6 +66,8 @@ INSTALLED_APPS = [
 # checked by Django itself when asked (request.get_host()): the API asks on every call (api.py).
 MIDDLEWARE = [
     "example_api.middleware.RequestIdMiddleware",
+    # Answers browsers' preflights before anything else runs (the CORS_* settings above).
+    "corsheaders.middleware.CorsMiddleware",
     "example_api.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
