@@ -5,6 +5,7 @@ the model does not know shows up in `additional_properties`."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
@@ -202,7 +203,9 @@ def test_bad_token_is_a_401(api: Api, live: stack.Stack) -> None:
     refused(api, api.op("get_current_user").sync_detailed(client=client), 401, "unauthenticated")
 
 
-def test_repeated_failed_logins_are_throttled(api: Api, live: stack.Stack, new_user: Any) -> None:
+def test_repeated_failed_logins_are_throttled(
+    api: Api, live: stack.Stack, new_user: Any, document_path: Path
+) -> None:
     dave = new_user("dave")
     anonymous = api.anonymous(live.base_url)
     wrong = api.model("TokenIn")(username=dave.username, password="wrong-password")
@@ -214,3 +217,7 @@ def test_repeated_failed_logins_are_throttled(api: Api, live: stack.Stack, new_u
     throttled = api.op("issue_token").sync_detailed(client=anonymous, body=right)
     refused(api, throttled, 429, "login_throttled")
     assert 0 < int(throttled.headers["Retry-After"]) <= 15 * 60
+    # The client learns of the header from the document (TypeScript types it from there).
+    document = json.loads(document_path.read_text())
+    declared = document["paths"]["/api/v1/auth/token/"]["post"]["responses"]["429"]["headers"]
+    assert "Retry-After" in declared, f"the 429 declares only {sorted(declared)}"
