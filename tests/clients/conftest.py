@@ -7,6 +7,7 @@ settings out: everything here talks to the server over HTTP only)."""
 from __future__ import annotations
 
 import secrets
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,8 +40,13 @@ OPERATION_TAGS = {
 }
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # pytest then tears the fixtures down: server, database, Redis
+
+
 @pytest.fixture(scope="session")
 def live() -> Iterator[stack.Stack]:
+    signal.signal(signal.SIGTERM, _interrupt)  # a CI timeout or `kill` stops the stack too
     REPORTS.mkdir(parents=True, exist_ok=True)
     log_path = REPORTS / "server.log"
     log_path.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -143,6 +144,9 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str, log_path: Path, timeout
 @contextmanager
 def server(env: dict[str, str], log_path: Path) -> Iterator[None]:
     """granian with the production options; tests/clients/serve.py adds nginx's /static/."""
+    with socket.socket() as probe:
+        if probe.connect_ex((HOST, PORT)) == 0:
+            raise RuntimeError(f"{HOST}:{PORT} is in use; set CLIENTS_PORT to a free port")
     with log_path.open("ab") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "tests.clients.serve"],
