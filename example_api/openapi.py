@@ -55,7 +55,7 @@ class DocumentedAPI(NinjaAPI):
 
 def _declare_headers(responses: dict[str, Any]) -> None:
     for status, response in responses.items():
-        names = ["X-Request-ID", *STATUS_HEADERS.get(status, [])]
+        names = ["X-Request-ID", *STATUS_HEADERS.get(str(status), [])]
         response["headers"] = {name: {"$ref": f"#/components/headers/{name}"} for name in names}
 
 

@@ -1,5 +1,6 @@
 """Field types and schemas shared by the apps' request and response schemas."""
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -7,6 +8,7 @@ from ninja import Schema
 from pydantic import (
     AfterValidator,
     AwareDatetime,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
@@ -27,6 +29,20 @@ def _reject_nul(value: str) -> str:
     # PostgreSQL cannot store NUL in text; say so as a validation error, not a 500.
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
+    return value
+
+
+# RFC 3339, as `format: date-time` means it. Without this, pydantic would also take numbers
+# (`starts_before=0.5` as a Unix time), dates without seconds and other forms no client
+# generated from the document expects the API to understand.
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _rfc3339_text(value: object) -> object:
+    if isinstance(value, datetime):  # from Python callers, not from the wire
+        return value
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise ValueError("must be an RFC 3339 date-time with an offset, e.g. 2030-01-01T09:00:00Z")
     return value
 
 
@@ -57,7 +73,7 @@ class _NoNul:
 # Put after StringConstraints: Annotated[str, StringConstraints(...), NoNul]
 NoNul = _NoNul()
 
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text), AfterValidator(_to_utc)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
