@@ -113,9 +113,10 @@ test: lint typecheck ## Everything: lint, types, unit + integration (PostgreSQL)
 		--cov-report=term --cov-fail-under=$(COVERAGE_MIN) $(PYTEST_ARGS)
 
 # Layers kept in their own fragments: image and workflows, load and bench, deploy and lab,
-# and the fork tooling (rename, template-update).
+# the fork tooling (rename, template-update), and the generated clients and the browser.
 include docker/image.mk
 include load/load.mk
 include lab/lab.mk
 include scripts/template.mk
 include scripts/api.mk
+include tests/clients/clients.mk
