@@ -21,6 +21,12 @@ from example_api.accounts.errors import (
     UserNotFound,
     WeakPassword,
 )
+from example_api.assistant.api import router as assistant_router
+from example_api.assistant.errors import (
+    AssistantDisabled,
+    AssistantQuotaExceeded,
+    AssistantRequestNotFound,
+)
 from example_api.bookings.api import router as bookings_router
 from example_api.bookings.errors import (
     BookingCapReached,
@@ -45,6 +51,7 @@ api = NinjaAPI(
 )
 api.add_router("", accounts_router)
 api.add_router("", bookings_router)
+api.add_router("", assistant_router)
 
 
 def host_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -80,6 +87,9 @@ DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     StaffOnly: 403,
     InvalidCredentials: 401,
     LoginThrottled: 429,
+    AssistantRequestNotFound: 404,
+    AssistantQuotaExceeded: 429,
+    AssistantDisabled: 503,
 }
 
 
@@ -94,7 +104,7 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
             for problem in exc.problems
         ]
     response = api.create_response(request, {"detail": detail, "code": exc.code}, status=status)
-    if isinstance(exc, LoginThrottled):
+    if isinstance(exc, LoginThrottled | AssistantQuotaExceeded):
         response["Retry-After"] = str(exc.retry_after)
     return response
 

@@ -12,6 +12,7 @@ from example_api.accounts.models import User
 from example_api.bookings import rules, selectors
 from example_api.bookings.errors import BookingOverlap, ResourceNameTaken, ResourceNotFound
 from example_api.bookings.models import Booking, BookingStatus, Resource
+from example_api.notifications import services as notifications
 
 EXCLUSION_VIOLATION = "23P01"  # PostgreSQL's SQLSTATE for an exclusion constraint
 
@@ -71,9 +72,11 @@ def _create_booking(
     if selectors.has_conflict(resource_id=resource_id, start=start, end=end):
         log.info("booking conflict", resource_id=resource_id, caught_by="precheck")
         raise BookingOverlap()
-    return Booking.objects.create(
+    booking = Booking.objects.create(
         user_id=user_id, resource_id=resource_id, start=start, end=end, note=note
     )
+    notifications.booking_created(booking_id=booking.pk)  # committed with the booking
+    return booking
 
 
 def cancel_booking(*, booking: Booking) -> None:
