@@ -14,3 +14,13 @@ async def remove_old_jobs(context: JobContext, timestamp: int) -> None:
     await builtin_tasks.remove_old_jobs(
         context, max_hours=JOB_RETENTION_HOURS, remove_failed=True, remove_cancelled=True
     )
+
+
+# A worker that was killed (SIGKILL after systemd's stop timeout, a crash, a lost host)
+# leaves its job in "doing". Its heartbeat stops; after 30 s without one, the job goes back
+# to the queue. Every job is safe to run twice (docs/jobs.md), so this is never harmful.
+@app.periodic(cron="*/5 * * * *", periodic_id="retry_stalled_jobs")
+@app.task(queueing_lock="retry_stalled_jobs", name="jobs.retry_stalled_jobs")
+async def retry_stalled_jobs(timestamp: int) -> None:
+    for job in await app.job_manager.get_stalled_jobs():
+        await app.job_manager.retry_job(job)
