@@ -4,6 +4,7 @@ upstream behaviour ends in its documented state (docs/assistant.md), Slipway nev
 5xx, a request never holds more than one proposal, and nothing is ever booked."""
 
 import json
+import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -187,3 +188,15 @@ def test_a_job_run_twice_asks_once(fake, rooms, api, make_user, token_for):
     answer_request.defer(request_id=body["id"])  # a redelivery
     run_worker()
     assert len(fake.requests) == 1
+
+
+def test_logs_carry_the_outcome_never_the_sentence_or_the_key(
+    fake, rooms, api, make_user, token_for, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    fake.script(good())
+    ask(api, token_for(make_user()), "Room Ada tomorrow 10 to 11, my phone is 555-0199")
+    logged = "\n".join(str(record.msg) for record in caplog.records)
+    assert "assistant request answered" in logged
+    assert "555-0199" not in logged
+    assert "sk-test-only" not in logged
