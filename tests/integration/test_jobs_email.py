@@ -5,6 +5,7 @@ a second run sends nothing, and an SMTP outage is retried with backoff."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from example_api.accounts.cleanup import delete_dead_tokens
@@ -101,3 +102,18 @@ def test_dead_tokens_are_deleted_once(make_user, token_for):
     assert delete_dead_tokens() == 0
     assert not ApiToken.objects.filter(pk=revoked.pk).exists()
     assert ApiToken.objects.count() == 1
+
+
+def test_a_job_left_doing_by_a_dead_worker_is_run_again():
+    send_booking_confirmation.defer(booking_id=10**9)  # no such booking: a harmless run
+    with connection.cursor() as cursor:  # as a worker killed mid-job leaves it
+        cursor.execute(
+            "UPDATE procrastinate_jobs SET status = 'doing' WHERE task_name = %s", [TASK]
+        )
+    assert [job.status for job in jobs_of(TASK)] == ["doing"]
+    # A worker defers its periodic jobs when it starts: retry_stalled_jobs runs every 5
+    # minutes, so its latest tick is always recent enough to be deferred.
+    run_worker()
+    run_worker()  # the retried job is due now
+    assert [job.status for job in jobs_of("jobs.retry_stalled_jobs")] == ["succeeded"]
+    assert [job.status for job in jobs_of(TASK)] == ["succeeded"]

@@ -52,3 +52,24 @@ def test_the_periodic_cleanup_job_deletes_dead_tokens(make_user, token_for):
     token_for(make_user(), expires_in=timedelta(days=-2))
     delete_dead_tokens_job(timestamp=0)
     assert ApiToken.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_no_address_no_mail_and_a_sent_one_is_not_sent_again(make_user, resource):
+    from example_api.bookings.models import Booking
+    from example_api.notifications.services import send_booking_confirmation
+
+    user = make_user()
+    start = future(24)
+    booking = Booking.objects.create(
+        user=user, resource=resource, start=start, end=start + timedelta(hours=1)
+    )
+    user.email = ""
+    user.save()
+    assert send_booking_confirmation(booking_id=booking.pk) is False
+    user.email = "back@example.com"
+    user.save()
+    assert send_booking_confirmation(booking_id=booking.pk) is True
+    assert send_booking_confirmation(booking_id=booking.pk) is False
+    assert send_booking_confirmation(booking_id=booking.pk + 1000) is False  # gone
+    assert len(mail.outbox) == 1
