@@ -13,6 +13,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from example_api.accounts.api import router as accounts_router
 from example_api.accounts.auth import bearer_token
 from example_api.accounts.errors import LoginThrottled
+from example_api.assistant.api import router as assistant_router
+from example_api.assistant.errors import AssistantQuotaExceeded
 from example_api.bookings.api import router as bookings_router
 from example_api.error_responses import domain_error_body, error_body
 from example_api.errors import DomainError
@@ -29,6 +31,7 @@ api = DocumentedAPI(
 )
 api.add_router("", accounts_router)
 api.add_router("", bookings_router)
+api.add_router("", assistant_router)
 
 
 def host_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -53,7 +56,7 @@ api.add_decorator(host_checked, mode="view")
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     status, body = domain_error_body(exc)
     response = api.create_response(request, body, status=status)
-    if isinstance(exc, LoginThrottled):
+    if isinstance(exc, LoginThrottled | AssistantQuotaExceeded):
         response["Retry-After"] = str(exc.retry_after)
     return response
 

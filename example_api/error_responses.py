@@ -13,6 +13,11 @@ from example_api.accounts.errors import (
     UserNotFound,
     WeakPassword,
 )
+from example_api.assistant.errors import (
+    AssistantDisabled,
+    AssistantQuotaExceeded,
+    AssistantRequestNotFound,
+)
 from example_api.bookings.errors import (
     BookingCapReached,
     BookingEndBeforeStart,
@@ -41,6 +46,9 @@ DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     StaffOnly: 403,
     InvalidCredentials: 401,
     LoginThrottled: 429,
+    AssistantRequestNotFound: 404,
+    AssistantQuotaExceeded: 429,
+    AssistantDisabled: 503,
 }
 
 # Codes of the rules that may refuse well-formed input (a 422 that no schema can foresee).

@@ -26,6 +26,15 @@ class ErrorCode(StrEnum):
     LOGIN_THROTTLED = "login_throttled"
     STAFF_ONLY = "staff_only"
     USER_NOT_FOUND = "user_not_found"
+    ASSISTANT_DISABLED = "assistant_disabled"
+    ASSISTANT_QUOTA_EXCEEDED = "assistant_quota_exceeded"
+    ASSISTANT_REQUEST_NOT_FOUND = "assistant_request_not_found"
+    # Why an assistant request ended `failed` (its `code`; never an HTTP error's).
+    ASSISTANT_UPSTREAM_TIMEOUT = "assistant_upstream_timeout"
+    ASSISTANT_UPSTREAM_RATE_LIMITED = "assistant_upstream_rate_limited"
+    ASSISTANT_UPSTREAM_ERROR = "assistant_upstream_error"
+    ASSISTANT_INVALID_OUTPUT = "assistant_invalid_output"
+    ASSISTANT_UNKNOWN_RESOURCE = "assistant_unknown_resource"
     # Refused before any rule ran: the request itself.
     VALIDATION_ERROR = "validation_error"
     UNAUTHENTICATED = "unauthenticated"

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "example_api.accounts",
     "example_api.bookings",
     "example_api.health",
+    "example_api.jobs",
+    "example_api.notifications",
+    "example_api.assistant",
 ]
 
 # Only what the API and the admin need; each entry costs on every request. The Host header is
@@ -123,6 +126,36 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+
+# --- background jobs (docs/jobs.md): procrastinate's queue lives in PostgreSQL ---------------
+# On SQLite (`make run`, unit tests) there is no queue: jobs run inline once the enqueuing
+# transaction commits. This is the one switch; example_api/jobs/queue.py reads it.
+JOBS_RUN_INLINE = DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+if not JOBS_RUN_INLINE:
+    # Before the apps whose tasks.py modules it discovers; its migrations are PostgreSQL-only.
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("example_api.jobs"), "procrastinate.contrib.django")
+
+# --- e-mail: SMTP from the environment; `make run` sets the console backend -----------------
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Slipway <noreply@localhost>")
+
+# --- booking assistant (docs/assistant.md): any OpenAI-compatible chat-completions API ------
+# No key, no assistant: its endpoint answers 503 assistant_disabled and nothing else changes.
+ASSISTANT_API_KEY = env_str("ASSISTANT_API_KEY")
+ASSISTANT_BASE_URL = env_str("ASSISTANT_BASE_URL") or None  # None: the SDK's default (OpenAI)
+ASSISTANT_MODEL = env_str("ASSISTANT_MODEL", "gpt-4o-mini")
+ASSISTANT_TIMEOUT_SECONDS = float(env_str("ASSISTANT_TIMEOUT_SECONDS", "20"))
+ASSISTANT_MAX_RETRIES = env_int("ASSISTANT_MAX_RETRIES", 2)
+ASSISTANT_MAX_INPUT_CHARS = env_int("ASSISTANT_MAX_INPUT_CHARS", 300)
+ASSISTANT_MAX_OUTPUT_TOKENS = env_int("ASSISTANT_MAX_OUTPUT_TOKENS", 300)
+ASSISTANT_DAILY_QUOTA = env_int("ASSISTANT_DAILY_QUOTA", 20)
 
 # --- cache: login throttling must be shared by all workers, so Redis in production -----------
 REDIS_URL = env_str("REDIS_URL")

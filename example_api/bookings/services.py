@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from example_api.accounts.errors import UserNotFound
 from example_api.accounts.models import User
-from example_api.bookings import rules, selectors
+from example_api.bookings import rules, selectors, signals
 from example_api.bookings.errors import BookingOverlap, ResourceNameTaken, ResourceNotFound
 from example_api.bookings.models import Booking, BookingStatus, Resource
 
@@ -71,9 +71,11 @@ def _create_booking(
     if selectors.has_conflict(resource_id=resource_id, start=start, end=end):
         log.info("booking conflict", resource_id=resource_id, caught_by="precheck")
         raise BookingOverlap()
-    return Booking.objects.create(
+    booking = Booking.objects.create(
         user_id=user_id, resource_id=resource_id, start=start, end=end, note=note
     )
+    signals.booking_created.send(sender=Booking, booking_id=booking.pk)
+    return booking
 
 
 def cancel_booking(*, booking: Booking) -> None:

@@ -37,6 +37,7 @@ OPERATION_TAGS = {
         ],
         "bookings",
     ),
+    **dict.fromkeys(["submit_assistant_request", "get_assistant_request"], "assistant"),
 }
 
 

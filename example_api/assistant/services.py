@@ -1,0 +1,51 @@
+"""Writes of the assistant: accepting a sentence (in the request) and answering it (in the
+job). The job may run twice (a retry, a redelivery): only a pending request is answered,
+and only the first answer is stored, so a request never holds more than one proposal."""
+
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from example_api.accounts.errors import UserNotFound
+from example_api.accounts.models import User
+from example_api.assistant.errors import (
+    AssistantDisabled,
+    AssistantQuotaExceeded,
+)
+from example_api.assistant.models import AssistantRequest
+from example_api.assistant.tasks import answer_request
+from example_api.jobs.queue import enqueue
+
+log = structlog.get_logger(__name__)
+
+
+def enabled() -> bool:
+    return bool(settings.ASSISTANT_API_KEY)
+
+
+def _day_start(now: datetime) -> datetime:
+    return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@transaction.atomic
+def submit(*, user_id: int, text: str, time_zone: str) -> AssistantRequest:
+    if not enabled():
+        raise AssistantDisabled()
+    # The user's row lock makes the daily quota hold under concurrent requests.
+    if User.objects.select_for_update(no_key=True).filter(pk=user_id).first() is None:
+        raise UserNotFound()
+    now = timezone.now()
+    day_start = _day_start(now)
+    used = AssistantRequest.objects.filter(user_id=user_id, created_at__gte=day_start).count()
+    quota = settings.ASSISTANT_DAILY_QUOTA
+    if used >= quota:
+        next_day = day_start + timedelta(days=1)
+        raise AssistantQuotaExceeded(
+            quota=quota, retry_after=int((next_day - now).total_seconds()) + 1
+        )
+    request = AssistantRequest.objects.create(user_id=user_id, text=text, time_zone=time_zone)
+    enqueue(answer_request, request_id=request.pk)
+    return request

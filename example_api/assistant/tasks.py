@@ -1,0 +1,11 @@
+"""The assistant's job. The upstream's retries happen inside the call (upstream.py), and
+every outcome is stored, so the job itself is not retried: a second run finds the request
+answered and does nothing."""
+
+from example_api.assistant import answering
+from example_api.jobs.app import app
+
+
+@app.task(name="assistant.answer_request", queue="assistant")
+def answer_request(request_id: int) -> None:
+    answering.answer(request_id=request_id)

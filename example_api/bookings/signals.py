@@ -1,0 +1,8 @@
+"""What the bookings app tells the rest of the project, so that apps which react to bookings
+(notifications) depend on bookings and never the other way round."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that creates the booking, with `booking_id`: work a receiver
+# enqueues there commits or rolls back with the booking.
+booking_created = Signal()
