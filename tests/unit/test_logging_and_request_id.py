@@ -6,32 +6,33 @@ import logging.config
 import pytest
 
 from example_api.logging import build_logging_config
+from tests.endpoints import HEALTHZ, ME, RESOURCES
 
 pytestmark = pytest.mark.django_db
 
 
 def test_response_carries_a_generated_request_id(api):
-    response = api.get("/healthz")
+    response = api.get(HEALTHZ)
     assert len(response["X-Request-ID"]) == 32
 
 
 def test_a_callers_request_id_is_kept_if_harmless(api):
-    assert api.get("/healthz", headers={"X-Request-ID": "abc-123"})["X-Request-ID"] == "abc-123"
-    evil = api.get("/healthz", headers={"X-Request-ID": "a b\nforged=1"})["X-Request-ID"]
+    assert api.get(HEALTHZ, headers={"X-Request-ID": "abc-123"})["X-Request-ID"] == "abc-123"
+    evil = api.get(HEALTHZ, headers={"X-Request-ID": "a b\nforged=1"})["X-Request-ID"]
     assert evil != "a b\nforged=1"
     assert len(evil) == 32
 
 
 def test_access_log_line_is_json_with_the_request_id(api, capsys):
     logging.config.dictConfig(build_logging_config(json=True, level="INFO"))
-    response = api.get("/api/v1/users/me/", headers={"X-Request-ID": "trace-me"})
+    response = api.get(ME, headers={"X-Request-ID": "trace-me"})
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.strip()]
     access = [line for line in lines if line.get("event") == "request"]
     assert access, lines
     assert access[-1] | {"duration_ms": 0, "timestamp": ""} == {
         "event": "request",
         "method": "GET",
-        "path": "/api/v1/users/me/",
+        "path": ME,
         "status": response.status_code,
         "request_id": "trace-me",
         "level": "info",
@@ -51,7 +52,7 @@ def test_unhandled_errors_are_json_500_and_logged_with_traceback(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(selectors, "resources", explode)
-    response = api.get("/api/v1/resources/", token=token_for(make_user()))
+    response = api.get(RESOURCES, token=token_for(make_user()))
     assert response.status_code == 500
     assert response.json() == {"detail": "internal server error"}
     assert b"boom" not in response.content
