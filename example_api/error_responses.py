@@ -17,6 +17,7 @@ from example_api.assistant.errors import (
     AssistantDisabled,
     AssistantQuotaExceeded,
     AssistantRequestNotFound,
+    UnknownTimeZone,
 )
 from example_api.bookings.errors import (
     BookingCapReached,
@@ -49,6 +50,7 @@ DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     AssistantRequestNotFound: 404,
     AssistantQuotaExceeded: 429,
     AssistantDisabled: 503,
+    UnknownTimeZone: 422,
 }
 
 # Codes of the rules that may refuse well-formed input (a 422 that no schema can foresee).

@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     LOGIN_THROTTLED = "login_throttled"
     STAFF_ONLY = "staff_only"
     USER_NOT_FOUND = "user_not_found"
+    UNKNOWN_TIME_ZONE = "unknown_time_zone"
     ASSISTANT_DISABLED = "assistant_disabled"
     ASSISTANT_QUOTA_EXCEEDED = "assistant_quota_exceeded"
     ASSISTANT_REQUEST_NOT_FOUND = "assistant_request_not_found"

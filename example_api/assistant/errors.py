@@ -14,6 +14,14 @@ class AssistantFailure(Exception):
     code: ClassVar[ErrorCode]
 
 
+class UnknownTimeZone(DomainError):
+    code = ErrorCode.UNKNOWN_TIME_ZONE
+    field = "time_zone"
+
+    def __init__(self) -> None:
+        super().__init__("is not a known IANA time zone, e.g. Europe/Berlin")
+
+
 class AssistantDisabled(DomainError):
     code = ErrorCode.ASSISTANT_DISABLED
 

@@ -3,6 +3,7 @@ job). The job may run twice (a retry, a redelivery): only a pending request is a
 and only the first answer is stored, so a request never holds more than one proposal."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import structlog
 from django.conf import settings
@@ -14,6 +15,7 @@ from example_api.accounts.models import User
 from example_api.assistant.errors import (
     AssistantDisabled,
     AssistantQuotaExceeded,
+    UnknownTimeZone,
 )
 from example_api.assistant.models import AssistantRequest
 from example_api.assistant.tasks import answer_request
@@ -30,10 +32,20 @@ def _day_start(now: datetime) -> datetime:
     return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 @transaction.atomic
 def submit(*, user_id: int, text: str, time_zone: str) -> AssistantRequest:
     if not enabled():
         raise AssistantDisabled()
+    if not _known_zone(time_zone):
+        raise UnknownTimeZone()
     # The user's row lock makes the daily quota hold under concurrent requests.
     if User.objects.select_for_update(no_key=True).filter(pk=user_id).first() is None:
         raise UserNotFound()

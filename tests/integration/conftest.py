@@ -12,3 +12,9 @@ def _require_postgresql(django_db_setup: None) -> None:
             "(which finds or starts one) or set DATABASE_URL=postgres://...",
             returncode=3,
         )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The OpenAPI fuzzing run takes longer than every other test here together: first in
+    # line, it overlaps the rest on the second xdist worker instead of starting last.
+    items.sort(key=lambda item: item.path.name != "test_openapi_fuzz.py")

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from example_api.bookings.models import Booking, Resource
+from tests import endpoints
 from tests.fakes.jobs import empty_queue, run_worker
 from tests.fakes.openai_server import FakeOpenAI, Reply, completion, error, proposal
 
@@ -90,12 +91,12 @@ def rooms(db):
 
 def ask(api, token, text="Room Ada tomorrow 10 to 11 for the design review"):
     created = api.post(
-        "/api/v1/assistant/requests/", {"text": text, "time_zone": "Europe/Berlin"}, token=token
+        endpoints.ASSISTANT_REQUESTS, {"text": text, "time_zone": "Europe/Berlin"}, token=token
     )
     assert created.status_code == 202, created.content
     assert created.json()["state"] == "pending"
     run_worker()
-    answered = api.get(f"/api/v1/assistant/requests/{created.json()['id']}/", token=token)
+    answered = api.get(endpoints.assistant_request_url(created.json()["id"]), token=token)
     assert answered.status_code == 200, answered.content
     return answered.json()
 
@@ -173,10 +174,10 @@ def test_a_proposal_shows_a_conflict_made_after_it(fake, rooms, api, make_user, 
     body = ask(api, token)
     start, end = body["proposal"]["start"], body["proposal"]["end"]
     booked = api.post(
-        "/api/v1/bookings/", {"resource_id": rooms[0].pk, "start": start, "end": end}, token=token
+        endpoints.BOOKINGS, {"resource_id": rooms[0].pk, "start": start, "end": end}, token=token
     )
     assert booked.status_code == 201
-    again = api.get(f"/api/v1/assistant/requests/{body['id']}/", token=token).json()
+    again = api.get(endpoints.assistant_request_url(body["id"]), token=token).json()
     assert again["proposal"]["conflicts"] is True
 
 

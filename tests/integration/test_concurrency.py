@@ -7,29 +7,19 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from example_api.bookings.models import Booking, BookingStatus, Resource
-from tests.conftest import ApiClient, future, iso, issue_token
+from tests.client import ApiClient
+from tests.endpoints import BOOKINGS, booking_url
+from tests.factories import future, issue_token
+from tests.integration.invariants import overlapping_confirmed_pairs
+from tests.payloads import booking_body
 
 THREADS = 8
 ROUNDS = 6
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def overlapping_confirmed_pairs() -> int:
-    """Counted by the database itself, with a self-join over half-open ranges."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT count(*) FROM bookings_booking a JOIN bookings_booking b
-              ON a.resource_id = b.resource_id AND a.id < b.id
-             AND a.status = 'confirmed' AND b.status = 'confirmed'
-             AND a.start < b."end" AND b.start < a."end"
-            """
-        )
-        return int(cursor.fetchone()[0])
 
 
 def release_together(calls: list[Callable[[], int]]) -> Counter[int]:
@@ -62,16 +52,12 @@ def racers(make_user):
 
 
 def cancel_booking(token: str, booking_id: int) -> Callable[[], int]:
-    return lambda: ApiClient().delete(f"/api/v1/bookings/{booking_id}/", token=token).status_code
+    return lambda: ApiClient().delete(booking_url(booking_id), token=token).status_code
 
 
 def post_booking(token: str, resource_id: int, start, hours: float) -> Callable[[], int]:
-    body = {
-        "resource_id": resource_id,
-        "start": iso(start),
-        "end": iso(start + timedelta(hours=hours)),
-    }
-    return lambda: ApiClient().post("/api/v1/bookings/", body, token=token).status_code
+    body = booking_body(resource_id, start, timedelta(hours=hours))
+    return lambda: ApiClient().post(BOOKINGS, body, token=token).status_code
 
 
 def conflicts_caught_by_constraint(caplog) -> int:

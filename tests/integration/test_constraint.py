@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from example_api.bookings.models import Booking, BookingStatus
-from tests.conftest import future, make_booking
+from tests.factories import future, make_booking
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 
 from example_api.bookings.models import Resource
-from tests.conftest import issue_token
+from tests.factories import issue_token
 from tests.integration import schemathesis_checks
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,13 +1,13 @@
 """Ownership on PostgreSQL: nobody reads, lists or cancels another user's bookings, not by
 guessing ids either, and fields a client must not set are never applied."""
 
-from datetime import timedelta
-
 import pytest
 
 from example_api.accounts.models import User
 from example_api.bookings.models import Booking, BookingStatus
-from tests.conftest import PASSWORD, future, iso, issue_token, make_booking
+from tests.endpoints import BOOKINGS, REGISTER, booking_url, user_bookings_url
+from tests.factories import PASSWORD, future, issue_token, make_booking
+from tests.payloads import booking_body
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +27,10 @@ def test_every_by_id_endpoint_hides_another_users_booking(api, two_users):
     alice_token, _, bob_bookings = two_users
     missing_id = max(b.pk for b in bob_bookings) + 1000
     for method in ("get", "delete"):
-        missing = fingerprint(
-            getattr(api, method)(f"/api/v1/bookings/{missing_id}/", token=alice_token)
-        )
+        missing = fingerprint(getattr(api, method)(booking_url(missing_id), token=alice_token))
         assert missing[0] == 404
         for booking in bob_bookings:
-            response = getattr(api, method)(f"/api/v1/bookings/{booking.pk}/", token=alice_token)
+            response = getattr(api, method)(booking_url(booking.pk), token=alice_token)
             assert fingerprint(response) == missing  # byte for byte: nothing leaks
     assert not Booking.objects.filter(status=BookingStatus.CANCELLED).exists()
 
@@ -40,12 +38,12 @@ def test_every_by_id_endpoint_hides_another_users_booking(api, two_users):
 def test_every_by_user_endpoint_hides_another_users_list(api, two_users):
     alice_token, bob, _ = two_users
     missing_user = max(User.objects.values_list("pk", flat=True)) + 1000
-    hidden = api.get(f"/api/v1/users/{bob.pk}/bookings/", token=alice_token)
-    missing = api.get(f"/api/v1/users/{missing_user}/bookings/", token=alice_token)
+    hidden = api.get(user_bookings_url(bob.pk), token=alice_token)
+    missing = api.get(user_bookings_url(missing_user), token=alice_token)
     assert fingerprint(hidden) == fingerprint(missing)
     assert hidden.status_code == 404
     for query in ("?status=confirmed", "?limit=1", "?offset=0"):
-        response = api.get(f"/api/v1/users/{bob.pk}/bookings/{query}", token=alice_token)
+        response = api.get(user_bookings_url(bob.pk, query), token=alice_token)
         assert fingerprint(response) == fingerprint(missing)
 
 
@@ -53,7 +51,7 @@ def test_guessing_ids_finds_nothing(api, two_users):
     alice_token, _, bob_bookings = two_users
     first = min(b.pk for b in bob_bookings)
     statuses = {
-        api.get(f"/api/v1/bookings/{pk}/", token=alice_token).status_code
+        api.get(booking_url(pk), token=alice_token).status_code
         for pk in range(first - 5, first + 20)
     }
     assert statuses == {404}
@@ -70,15 +68,9 @@ def test_guessing_ids_finds_nothing(api, two_users):
 )
 def test_booking_fields_a_client_may_not_set_are_rejected(api, two_users, resource, field, value):
     alice_token, bob, _ = two_users
-    start = future(100)
-    body = {
-        "resource_id": resource.pk,
-        "start": iso(start),
-        "end": iso(start + timedelta(hours=1)),
-        field: bob.pk if value == "bob" else value,
-    }
+    body = booking_body(resource.pk, future(100), **{field: bob.pk if value == "bob" else value})
     before = Booking.objects.count()
-    response = api.post("/api/v1/bookings/", body, token=alice_token)
+    response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "payload", field]
     assert Booking.objects.count() == before
@@ -87,5 +79,5 @@ def test_booking_fields_a_client_may_not_set_are_rejected(api, two_users, resour
 @pytest.mark.parametrize("field", ["is_staff", "is_superuser", "id"])
 def test_register_fields_a_client_may_not_set_are_rejected(api, field):
     body = {"username": "mallory", "email": "m@example.com", "password": PASSWORD, field: 1}
-    assert api.post("/api/v1/users/", body).status_code == 422
+    assert api.post(REGISTER, body).status_code == 422
     assert not User.objects.filter(username="mallory").exists()

@@ -19,8 +19,11 @@ from hypothesis.stateful import (
 from example_api.accounts.models import ApiToken, User
 from example_api.bookings.models import Booking, Resource
 from example_api.bookings.rules import overlaps
-from tests.conftest import ApiClient, future, iso, issue_token
-from tests.integration.test_concurrency import overlapping_confirmed_pairs
+from tests.client import ApiClient
+from tests.endpoints import BOOKINGS, booking_url, user_bookings_url
+from tests.factories import create_user, future, issue_token
+from tests.integration.invariants import overlapping_confirmed_pairs
+from tests.payloads import booking_body
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +50,7 @@ class BookingMachine(RuleBasedStateMachine):
         Resource.objects.all().delete()
         User.objects.all().delete()
         self.api = ApiClient()
-        self.users = [
-            User.objects.create_user(username=f"u{i}", password="pw-unused-1234") for i in range(2)
-        ]
+        self.users = [create_user(f"u{i}") for i in range(2)]
         self.tokens = [issue_token(user) for user in self.users]
         self.resources = [Resource.objects.create(name=f"r{i}").pk for i in range(2)]
         self.model: dict[int, Expected] = {}
@@ -72,9 +73,7 @@ class BookingMachine(RuleBasedStateMachine):
             for b in self.model.values()
         )
         response = self.api.post(
-            "/api/v1/bookings/",
-            {"resource_id": resource_id, "start": iso(start), "end": iso(end)},
-            token=self.tokens[who],
+            BOOKINGS, booking_body(resource_id, start, end - start), token=self.tokens[who]
         )
         assert response.status_code == (409 if clash else 201), response.content
         if clash:
@@ -87,7 +86,7 @@ class BookingMachine(RuleBasedStateMachine):
     def cancel(self, booking: int, who: int) -> None:
         if booking < 0:
             return
-        response = self.api.delete(f"/api/v1/bookings/{booking}/", token=self.tokens[who])
+        response = self.api.delete(booking_url(booking), token=self.tokens[who])
         if self.model[booking].owner == self.users[who].pk:
             assert response.status_code == 204
             self.model[booking].status = "cancelled"
@@ -98,9 +97,7 @@ class BookingMachine(RuleBasedStateMachine):
     def list_own(self, who: int, status: str | None) -> None:
         user_id = self.users[who].pk
         query = f"?limit=100&status={status}" if status else "?limit=100"
-        body = self.api.get(
-            f"/api/v1/users/{user_id}/bookings/{query}", token=self.tokens[who]
-        ).json()
+        body = self.api.get(user_bookings_url(user_id, query), token=self.tokens[who]).json()
         expected = {
             pk for pk, b in self.model.items() if b.owner == user_id and status in (None, b.status)
         }

@@ -152,9 +152,9 @@ def test_slipway_mirrors_override_on_ubuntu(tmp_path: Path) -> None:
     assert chosen["security"] == "http://mirror.lan/debian-security"
 
 
-def test_disabled_commented_and_source_entries_are_skipped(tmp_path: Path) -> None:
-    chosen = mirror(
-        tmp_path,
+# Which entry wins among several: each case is an apt tree and the mirror it must give.
+ENTRY_CASES = {
+    "disabled, commented and source entries are skipped": (
         {
             "sources.list": "#deb http://commented.example/debian trixie main\n"
             "deb-src http://src-only.example/debian trixie main\n",
@@ -165,25 +165,17 @@ def test_disabled_commented_and_source_entries_are_skipped(tmp_path: Path) -> No
             "sources.list.d/c-real.sources": "Types: deb\nURIs: http://real.example/debian\n"
             "Suites: trixie\nComponents: main\n",
         },
-    )
-    assert chosen["mirror"] == "http://real.example/debian"
-
-
-def test_first_mirror_in_apts_order_wins(tmp_path: Path) -> None:
-    chosen = mirror(
-        tmp_path,
+        "http://real.example/debian",
+    ),
+    "the first mirror in apt's order wins": (
         {
             "sources.list": "deb http://first.example/debian bookworm main\n",
             "sources.list.d/debian.sources": "Types: deb\nURIs: http://second.example/debian\n"
             "Suites: bookworm\nComponents: main\n",
         },
-    )
-    assert chosen["mirror"] == "http://first.example/debian"
-
-
-def test_deb822_with_several_uris_and_continuation_lines(tmp_path: Path) -> None:
-    chosen = mirror(
-        tmp_path,
+        "http://first.example/debian",
+    ),
+    "deb822 with several URIs and continuation lines": (
         {
             "sources.list.d/mixed.sources": "Types: deb\n"
             "URIs: ftp://old.example.org/debian\n"
@@ -191,8 +183,14 @@ def test_deb822_with_several_uris_and_continuation_lines(tmp_path: Path) -> None
             "Suites: bookworm\n"
             "Components:\n main\n",
         },
-    )
-    assert chosen["mirror"] == "https://mirror.example.org/debian"
+        "https://mirror.example.org/debian",
+    ),
+}
+
+
+@pytest.mark.parametrize(("tree", "expected"), ENTRY_CASES.values(), ids=ENTRY_CASES.keys())
+def test_which_entry_gives_the_mirror(tmp_path: Path, tree: dict[str, str], expected: str) -> None:
+    assert mirror(tmp_path, tree)["mirror"] == expected
 
 
 def test_keyring_present_or_missing(tmp_path: Path) -> None:

@@ -9,13 +9,10 @@ from django.utils import timezone
 
 from example_api.accounts.models import ApiToken, User
 from example_api.accounts.tokens import hash_token
-from tests.conftest import PASSWORD
+from tests.endpoints import ME, REGISTER, TOKEN
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-REGISTER = "/api/v1/users/"
-TOKEN = "/api/v1/auth/token/"
-ME = "/api/v1/users/me/"
 
 
 def test_register_creates_a_user(api):

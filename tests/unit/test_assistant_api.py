@@ -4,8 +4,9 @@ ownership. (Answering is tested against a fake provider in tests/integration.)""
 import pytest
 
 from example_api.assistant.models import AssistantRequest
+from tests import endpoints
 
-URL = "/api/v1/assistant/requests/"
+URL = endpoints.ASSISTANT_REQUESTS
 SENTENCE = "Room Ada tomorrow 10 to 11 for the design review"
 
 
@@ -25,7 +26,7 @@ def test_without_a_key_it_answers_503_and_the_rest_works(settings, api, make_use
         "code": "assistant_disabled",
     }
     assert AssistantRequest.objects.count() == 0
-    assert api.get("/api/v1/resources/", token=token).status_code == 200
+    assert api.get(endpoints.RESOURCES, token=token).status_code == 200
 
 
 def test_a_sentence_is_accepted_at_once(enabled, api, make_user, token_for):
@@ -92,3 +93,11 @@ def test_only_the_owner_sees_a_request(enabled, api, make_user, token_for):
         assert response.json()["code"] == "assistant_request_not_found"
     assert api.get(f"{URL}{created['id']}/").status_code == 401
     assert api.post(URL, {"text": SENTENCE}).status_code == 401
+
+
+def test_an_unknown_time_zone_is_the_rules_422_pointing_at_it(enabled, api, make_user, token_for):
+    body = {"text": SENTENCE, "time_zone": "Mars/Olympus"}
+    response = api.post(URL, body, token=token_for(make_user()))
+    assert response.status_code == 422
+    assert response.json()["code"] == "unknown_time_zone"
+    assert [item["loc"] for item in response.json()["detail"]] == [["body", "payload", "time_zone"]]

@@ -10,22 +10,24 @@ import pytest
 from django.utils import timezone
 
 from example_api.accounts.models import ApiToken
-from tests.conftest import PASSWORD, future, iso, issue_token, make_booking
+from tests import endpoints
+from tests.factories import PASSWORD, future, issue_token, make_booking
+from tests.payloads import booking_body
 
 CALLERS = ["none", "expired", "revoked", "other", "owner", "staff"]
 
-# endpoint -> expected status per caller, in CALLERS order
+# "METHOD url" (a name in url_for below) -> expected status per caller, in CALLERS order
 MATRIX = {
-    "DELETE /auth/token/": (401, 401, 401, 204, 204, 204),
-    "GET /users/me/": (401, 401, 401, 200, 200, 200),
-    "GET /resources/": (401, 401, 401, 200, 200, 200),
-    "POST /resources/": (401, 401, 401, 403, 403, 201),
-    "POST /bookings/": (401, 401, 401, 201, 201, 201),
-    "GET /bookings/{booking}/": (401, 401, 401, 404, 200, 200),
-    "DELETE /bookings/{booking}/": (401, 401, 401, 404, 204, 204),
-    "GET /users/{owner}/bookings/": (401, 401, 401, 404, 200, 200),
-    "POST /users/": (201, 201, 201, 201, 201, 201),
-    "POST /auth/token/": (200, 200, 200, 200, 200, 200),
+    "DELETE token": (401, 401, 401, 204, 204, 204),
+    "GET me": (401, 401, 401, 200, 200, 200),
+    "GET resources": (401, 401, 401, 200, 200, 200),
+    "POST resources": (401, 401, 401, 403, 403, 201),
+    "POST bookings": (401, 401, 401, 201, 201, 201),
+    "GET owners_booking": (401, 401, 401, 404, 200, 200),
+    "DELETE owners_booking": (401, 401, 401, 404, 204, 204),
+    "GET owners_bookings": (401, 401, 401, 404, 200, 200),
+    "POST register": (201, 201, 201, 201, 201, 201),
+    "POST token": (200, 200, 200, 200, 200, 200),
 }
 
 CASES = [
@@ -53,31 +55,40 @@ def world(make_user, resource):
     return {"owner": owner, "booking": booking, "resource": resource, "tokens": tokens}
 
 
-def body_for(endpoint: str, world: dict, caller: str) -> dict | None:
-    start = future(48)
+def url_for(name: str, world: dict) -> str:
     return {
-        "POST /resources/": {"name": f"New room for {caller}"},
-        "POST /bookings/": {
-            "resource_id": world["resource"].pk,
-            "start": iso(start),
-            "end": iso(start + timedelta(hours=1)),
-        },
-        "POST /users/": {
+        "token": endpoints.TOKEN,
+        "me": endpoints.ME,
+        "resources": endpoints.RESOURCES,
+        "bookings": endpoints.BOOKINGS,
+        "owners_booking": endpoints.booking_url(world["booking"].pk),
+        "owners_bookings": endpoints.user_bookings_url(world["owner"].pk),
+        "register": endpoints.REGISTER,
+    }[name]
+
+
+def body_for(endpoint: str, world: dict, caller: str) -> dict | None:
+    return {
+        "POST resources": {"name": f"New room for {caller}"},
+        "POST bookings": booking_body(world["resource"].pk, future(48)),
+        "POST register": {
             "username": f"new_{caller}",
             "email": f"new_{caller}@example.com",
             "password": PASSWORD,
         },
-        "POST /auth/token/": {"username": "owner", "password": PASSWORD},
+        "POST token": {"username": "owner", "password": PASSWORD},
     }.get(endpoint)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("endpoint", "caller", "expected"), CASES)
 def test_auth_matrix(api, world, endpoint, caller, expected):
-    method, template = endpoint.split(" ")
-    path = "/api/v1" + template.format(booking=world["booking"].pk, owner=world["owner"].pk)
+    method, name = endpoint.split(" ")
     response = api.request(
-        method, path, body_for(endpoint, world, caller), token=world["tokens"][caller]
+        method,
+        url_for(name, world),
+        body_for(endpoint, world, caller),
+        token=world["tokens"][caller],
     )
     assert response.status_code == expected
     if expected == HTTPStatus.NO_CONTENT:

@@ -5,8 +5,9 @@ from http import HTTPStatus
 import pytest
 
 from example_api.bookings.models import BookingStatus
-from tests.conftest import future, make_booking
-from tests.unit.test_bookings_api import booking_json
+from tests.endpoints import user_bookings_url as user_bookings
+from tests.factories import future, make_booking
+from tests.payloads import booking_json, utc_z
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +20,6 @@ def alice_bookings(alice, resource):
     second.status = BookingStatus.CANCELLED
     second.save()
     return first, second, third
-
-
-def user_bookings(user_id: int, query: str = "") -> str:
-    return f"/api/v1/users/{user_id}/bookings/{query}"
 
 
 def test_list_is_newest_start_first_with_both_statuses(api, alice, alice_token, alice_bookings):
@@ -45,7 +42,7 @@ def test_list_filters(api, alice, alice_token, alice_bookings):
 
     assert ids("?status=confirmed") == [third.pk, first.pk]
     assert ids("?status=cancelled") == [second.pk]
-    after = second.start.isoformat().replace("+00:00", "Z")
+    after = utc_z(second.start)
     assert ids(f"?starts_after={after}") == [third.pk, second.pk]  # inclusive
     before = second.start.isoformat().replace("+00:00", "%2B00:00")
     assert ids(f"?starts_before={before}") == [first.pk]  # exclusive

@@ -8,25 +8,11 @@ import pytest
 from django.test import override_settings
 
 from example_api.bookings.models import Booking, BookingStatus
-from tests.conftest import future, iso, make_booking
+from tests.endpoints import BOOKINGS, ME, booking_url, user_bookings_url
+from tests.factories import future, iso, make_booking
+from tests.payloads import booking_body, booking_json, utc_z
 
 pytestmark = pytest.mark.django_db
-
-BOOKINGS = "/api/v1/bookings/"
-
-
-def booking_json(booking: Booking) -> dict:
-    booking.refresh_from_db()
-    return {
-        "id": booking.pk,
-        "resource_id": booking.resource_id,
-        "user_id": booking.user_id,
-        "start": booking.start.isoformat().replace("+00:00", "Z"),
-        "end": booking.end.isoformat().replace("+00:00", "Z"),
-        "status": booking.status,
-        "note": booking.note,
-        "created_at": booking.created_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-    }
 
 
 # --- creating bookings -------------------------------------------------------------------------
@@ -34,12 +20,7 @@ def booking_json(booking: Booking) -> dict:
 
 def test_create_booking(api, alice, alice_token, resource):
     start = future(10)
-    body = {
-        "resource_id": resource.pk,
-        "start": iso(start),
-        "end": iso(start + timedelta(hours=2)),
-        "note": "standup",
-    }
+    body = booking_body(resource.pk, start, timedelta(hours=2), note="standup")
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.CREATED
     booking = Booking.objects.get()
@@ -57,13 +38,13 @@ def test_times_with_offsets_are_stored_and_returned_in_utc(api, alice_token, res
     }
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.CREATED
-    assert response.json()["start"] == start.isoformat().replace("+00:00", "Z")
+    assert response.json()["start"] == utc_z(start)
     assert Booking.objects.get().start == start
 
 
 def test_unknown_resource_is_404(api, alice_token):
     start = future()
-    body = {"resource_id": 999, "start": iso(start), "end": iso(start + timedelta(hours=1))}
+    body = booking_body(999, start)
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert response.json() == {"detail": "resource not found", "code": "resource_not_found"}
@@ -72,11 +53,7 @@ def test_unknown_resource_is_404(api, alice_token):
 def test_overlapping_a_confirmed_booking_is_409(api, make_user, alice_token, resource):
     start = future()
     make_booking(make_user("bob"), resource, start, hours=2)
-    body = {
-        "resource_id": resource.pk,
-        "start": iso(start + timedelta(hours=1)),
-        "end": iso(start + timedelta(hours=3)),
-    }
+    body = booking_body(resource.pk, start + timedelta(hours=1), timedelta(hours=2))
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.CONFLICT
     assert response.json() == {
@@ -89,11 +66,7 @@ def test_overlapping_a_confirmed_booking_is_409(api, make_user, alice_token, res
 def test_back_to_back_bookings_do_not_overlap(api, make_user, alice_token, resource):
     start = future()
     make_booking(make_user("bob"), resource, start, hours=1)
-    body = {
-        "resource_id": resource.pk,
-        "start": iso(start + timedelta(hours=1)),
-        "end": iso(start + timedelta(hours=2)),
-    }
+    body = booking_body(resource.pk, start + timedelta(hours=1))
     assert api.post(BOOKINGS, body, token=alice_token).status_code == HTTPStatus.CREATED
 
 
@@ -102,7 +75,7 @@ def test_a_cancelled_booking_frees_its_slot(api, make_user, alice_token, resourc
     old = make_booking(make_user("bob"), resource, start)
     old.status = BookingStatus.CANCELLED
     old.save()
-    body = {"resource_id": resource.pk, "start": iso(start), "end": iso(start + timedelta(hours=1))}
+    body = booking_body(resource.pk, start)
     assert api.post(BOOKINGS, body, token=alice_token).status_code == HTTPStatus.CREATED
 
 
@@ -129,7 +102,7 @@ def test_rule_violations_are_422_saying_which_rule(
     api, alice_token, resource, start_delta, length, message, code
 ):
     start = future() + start_delta
-    body = {"resource_id": resource.pk, "start": iso(start), "end": iso(start + length)}
+    body = booking_body(resource.pk, start, length)
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert message in response.json()["detail"][0]["msg"]
@@ -139,7 +112,7 @@ def test_rule_violations_are_422_saying_which_rule(
 
 def test_exactly_the_maximum_duration_is_allowed(api, alice_token, resource):
     start = future()
-    body = {"resource_id": resource.pk, "start": iso(start), "end": iso(start + timedelta(hours=8))}
+    body = booking_body(resource.pk, start, timedelta(hours=8))
     assert api.post(BOOKINGS, body, token=alice_token).status_code == HTTPStatus.CREATED
 
 
@@ -151,7 +124,7 @@ def test_the_active_booking_cap_is_422(api, alice, alice_token, resource):
     past.status = BookingStatus.CANCELLED  # cancelled ones do not count
     past.save()
     start = future(24 * 5)
-    body = {"resource_id": resource.pk, "start": iso(start), "end": iso(start + timedelta(hours=1))}
+    body = booking_body(resource.pk, start)
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert response.json() == {
@@ -169,11 +142,7 @@ def test_the_active_booking_cap_is_422(api, alice, alice_token, resource):
 @override_settings(BOOKING_MAX_DURATION=timedelta(minutes=30))
 def test_the_maximum_duration_is_configurable(api, alice_token, resource):
     start = future()
-    body = {
-        "resource_id": resource.pk,
-        "start": iso(start),
-        "end": iso(start + timedelta(minutes=31)),
-    }
+    body = booking_body(resource.pk, start, timedelta(minutes=31))
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert "0.5 hours" in response.json()["detail"][0]["msg"]
@@ -182,12 +151,8 @@ def test_the_maximum_duration_is_configurable(api, alice_token, resource):
 @pytest.mark.parametrize("field", ["user_id", "status", "id", "created_at"])
 def test_fields_a_client_may_not_set_are_rejected(api, make_user, alice_token, resource, field):
     start = future()
-    body = {
-        "resource_id": resource.pk,
-        "start": iso(start),
-        "end": iso(start + timedelta(hours=1)),
-        field: make_user("victim").pk if field == "user_id" else "cancelled",
-    }
+    value = make_user("victim").pk if field == "user_id" else "cancelled"
+    body = booking_body(resource.pk, start, **{field: value})
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert response.json()["detail"][0]["loc"] == ["body", "payload", field]
@@ -199,7 +164,7 @@ def test_fields_a_client_may_not_set_are_rejected(api, make_user, alice_token, r
 
 def test_owner_reads_a_booking(api, alice, alice_token, resource):
     booking = make_booking(alice, resource, future())
-    response = api.get(f"{BOOKINGS}{booking.pk}/", token=alice_token)
+    response = api.get(booking_url(booking.pk), token=alice_token)
     assert response.status_code == HTTPStatus.OK
     assert response.json() == booking_json(booking)
 
@@ -208,8 +173,8 @@ def test_another_users_booking_and_a_missing_one_give_the_same_404(
     api, make_user, alice_token, resource
 ):
     theirs = make_booking(make_user("bob"), resource, future())
-    hidden = api.get(f"{BOOKINGS}{theirs.pk}/", token=alice_token)
-    missing = api.get(f"{BOOKINGS}{theirs.pk + 1000}/", token=alice_token)
+    hidden = api.get(booking_url(theirs.pk), token=alice_token)
+    missing = api.get(booking_url(theirs.pk + 1000), token=alice_token)
     assert hidden.status_code == missing.status_code == HTTPStatus.NOT_FOUND
     assert (
         hidden.json()
@@ -220,7 +185,7 @@ def test_another_users_booking_and_a_missing_one_give_the_same_404(
 
 @pytest.mark.parametrize("bad_id", ["abc", "0", "-1", "1.5", "99999999999999999999"])
 def test_a_malformed_booking_id_is_422(api, alice_token, bad_id):
-    response = api.get(f"{BOOKINGS}{bad_id}/", token=alice_token)
+    response = api.get(booking_url(bad_id), token=alice_token)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert response.json()["detail"][0]["loc"] == ["path", "booking_id"]
 
@@ -228,7 +193,7 @@ def test_a_malformed_booking_id_is_422(api, alice_token, bad_id):
 def test_cancel_frees_the_slot_and_is_idempotent(api, alice, alice_token, resource):
     booking = make_booking(alice, resource, future())
     for _ in range(2):
-        response = api.delete(f"{BOOKINGS}{booking.pk}/", token=alice_token)
+        response = api.delete(booking_url(booking.pk), token=alice_token)
         assert response.status_code == HTTPStatus.NO_CONTENT
         assert response.content == b""
     booking.refresh_from_db()
@@ -237,7 +202,7 @@ def test_cancel_frees_the_slot_and_is_idempotent(api, alice, alice_token, resour
 
 def test_nobody_cancels_another_users_booking(api, make_user, alice_token, resource):
     theirs = make_booking(make_user("bob"), resource, future())
-    response = api.delete(f"{BOOKINGS}{theirs.pk}/", token=alice_token)
+    response = api.delete(booking_url(theirs.pk), token=alice_token)
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert response.json() == {"detail": "booking not found", "code": "booking_not_found"}
     theirs.refresh_from_db()
@@ -247,18 +212,18 @@ def test_nobody_cancels_another_users_booking(api, make_user, alice_token, resou
 def test_staff_reads_and_cancels_anyones_booking(api, make_user, token_for, resource):
     theirs = make_booking(make_user("bob"), resource, future())
     staff = token_for(make_user("boss", staff=True))
-    assert api.get(f"{BOOKINGS}{theirs.pk}/", token=staff).json() == booking_json(theirs)
-    assert api.delete(f"{BOOKINGS}{theirs.pk}/", token=staff).status_code == 204
+    assert api.get(booking_url(theirs.pk), token=staff).json() == booking_json(theirs)
+    assert api.delete(booking_url(theirs.pk), token=staff).status_code == 204
     theirs.refresh_from_db()
     assert theirs.status == BookingStatus.CANCELLED
 
 
 def test_a_user_deleted_while_its_token_is_cached_cannot_book(api, alice, alice_token, resource):
-    assert api.get(f"/api/v1/users/{alice.pk}/bookings/", token=alice_token).status_code == 200
+    assert api.get(user_bookings_url(alice.pk), token=alice_token).status_code == 200
     alice.delete()  # its token goes too, but the caches still know it for a while
     start = future()
-    body = {"resource_id": resource.pk, "start": iso(start), "end": iso(start + timedelta(hours=1))}
+    body = booking_body(resource.pk, start)
     response = api.post(BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert response.json() == {"detail": "user not found", "code": "user_not_found"}
-    assert api.get("/api/v1/users/me/", token=alice_token).status_code == HTTPStatus.UNAUTHORIZED
+    assert api.get(ME, token=alice_token).status_code == HTTPStatus.UNAUTHORIZED

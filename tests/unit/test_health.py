@@ -4,6 +4,7 @@ import pytest
 from django.db.utils import OperationalError
 
 from example_api.health import views
+from tests.endpoints import HEALTHZ, READYZ, RESOURCES
 
 pytestmark = pytest.mark.django_db
 
@@ -14,13 +15,13 @@ def _fresh_probe_state(monkeypatch):
 
 
 def test_healthz(api):
-    response = api.get("/healthz")
+    response = api.get(HEALTHZ)
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "version": "dev"}
 
 
 def test_readyz_when_database_answers_and_schema_is_current(api):
-    response = api.get("/readyz")
+    response = api.get(READYZ)
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
 
@@ -29,14 +30,14 @@ def test_readyz_reports_pending_migrations(api):
     with mock.patch.object(
         views.MigrationExecutor, "migration_plan", return_value=[("migration", False)] * 2
     ):
-        response = api.get("/readyz")
+        response = api.get(READYZ)
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "reason": "2 migrations pending"}
 
 
 def test_readyz_reports_a_database_error(api):
     with mock.patch.object(views.MigrationExecutor, "__init__", side_effect=OperationalError):
-        response = api.get("/readyz")
+        response = api.get(READYZ)
     assert response.status_code == 503
     assert response.json() == {
         "status": "unavailable",
@@ -45,9 +46,9 @@ def test_readyz_reports_a_database_error(api):
 
 
 def test_probes_answer_any_host_but_the_api_does_not(api):
-    assert api.get("/healthz", headers={"Host": "10.9.9.9:8000"}).status_code == 200
-    assert api.get("/api/v1/resources/", headers={"Host": "10.9.9.9:8000"}).status_code == 400
+    assert api.get(HEALTHZ, headers={"Host": "10.9.9.9:8000"}).status_code == 200
+    assert api.get(RESOURCES, headers={"Host": "10.9.9.9:8000"}).status_code == 400
 
 
 def test_probes_refuse_other_methods(api):
-    assert api.post("/healthz").status_code == 405
+    assert api.post(HEALTHZ).status_code == 405

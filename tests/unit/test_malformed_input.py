@@ -1,13 +1,23 @@
 """Malformed input of any shape gets a 4xx JSON answer, never a 500 or an HTML page."""
 
 import json
-from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import future, iso
+from tests.endpoints import (
+    BOOKINGS,
+    ME,
+    REGISTER,
+    RESOURCES,
+    TOKEN,
+    UNROUTED,
+    booking_url,
+    user_bookings_url,
+)
+from tests.factories import future
+from tests.payloads import booking_body
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +35,7 @@ def assert_json_4xx(response) -> dict:
     return body
 
 
-start = future()
-GOOD_BOOKING = {"resource_id": 1, "start": iso(start), "end": iso(start + timedelta(hours=1))}
+GOOD_BOOKING = booking_body(1, future())
 
 MALFORMED_BODIES = {
     "bad json": "{not json",
@@ -53,7 +62,7 @@ MALFORMED_BODIES = {
 
 
 @pytest.mark.parametrize("body", MALFORMED_BODIES.values(), ids=MALFORMED_BODIES.keys())
-@pytest.mark.parametrize("path", ["/api/v1/bookings/", "/api/v1/resources/", "/api/v1/users/"])
+@pytest.mark.parametrize("path", [BOOKINGS, RESOURCES, REGISTER])
 def test_malformed_bodies_are_json_4xx(api, token, resource, path, body):
     assert_json_4xx(api.post(path, body, token=token))
 
@@ -70,14 +79,14 @@ def test_malformed_bodies_are_json_4xx(api, token, resource, path, body):
     ],
 )
 def test_malformed_registrations_are_422(api, body):
-    response = api.post("/api/v1/users/", body)
+    response = api.post(REGISTER, body)
     assert response.status_code == 422
     assert_json_4xx(response)
 
 
 def test_wrong_content_type_is_json_4xx(api, token):
     response = api.client.post(
-        "/api/v1/bookings/",
+        BOOKINGS,
         data="resource_id=1",
         content_type="text/plain",
         headers={"Authorization": f"Bearer {token}"},
@@ -88,10 +97,10 @@ def test_wrong_content_type_is_json_4xx(api, token):
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("put", "/api/v1/bookings/"),
-        ("patch", "/api/v1/users/me/"),
-        ("get", "/api/v1/auth/token/"),
-        ("post", "/api/v1/bookings/1/"),
+        ("put", BOOKINGS),
+        ("patch", ME),
+        ("get", TOKEN),
+        ("post", booking_url(1)),
     ],
 )
 def test_wrong_method_is_json_405(api, method, path):
@@ -101,9 +110,7 @@ def test_wrong_method_is_json_405(api, method, path):
     assert response["Allow"]
 
 
-@pytest.mark.parametrize(
-    "path", ["/api/v1/nothing/", "/api/v2/bookings/", "/api/", "/api/v1/bookings/1/extra/"]
-)
+@pytest.mark.parametrize("path", UNROUTED)
 def test_unknown_api_paths_are_json_404(api, path):
     response = api.client.get(path)
     assert response.status_code == 404
@@ -113,10 +120,10 @@ def test_unknown_api_paths_are_json_404(api, path):
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("get", "/api/v1/resources/"),
-        ("post", "/api/v1/bookings/"),  # before authentication: no token, still 400
-        ("post", "/api/v1/users/"),  # before parsing the (missing) body
-        ("get", "/api/v1/nothing/"),
+        ("get", RESOURCES),
+        ("post", BOOKINGS),  # before authentication: no token, still 400
+        ("post", REGISTER),  # before parsing the (missing) body
+        ("get", UNROUTED[0]),
     ],
 )
 @pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "[::1", "a b"])
@@ -129,7 +136,7 @@ def test_disallowed_host_is_json_400_under_api(api, method, path, host):
 def test_allowed_hosts_are_served(api, token, settings):
     settings.ALLOWED_HOSTS = ["api.example.com"]
     headers = {"Host": "api.example.com", "Authorization": f"Bearer {token}"}
-    assert api.client.get("/api/v1/resources/", headers=headers).status_code == 200
+    assert api.client.get(RESOURCES, headers=headers).status_code == 200
 
 
 json_values = st.recursive(
@@ -155,7 +162,7 @@ booking_like = st.fixed_dictionaries(
 )
 @given(body=booking_like | json_values)
 def test_fuzzed_booking_bodies_never_fail_with_5xx(api, token, body):
-    response = api.post("/api/v1/bookings/", json.dumps(body), token=token)
+    response = api.post(BOOKINGS, json.dumps(body), token=token)
     assert response.status_code < 500, response.content[:300]
     assert response["Content-Type"].startswith("application/json")
 
@@ -174,6 +181,6 @@ def test_fuzzed_list_queries_never_fail_with_5xx(api, token, query):
 
     user_id = User.objects.get(username="alice").pk
     response = api.client.get(
-        f"/api/v1/users/{user_id}/bookings/", query, headers={"Authorization": f"Bearer {token}"}
+        user_bookings_url(user_id), query, headers={"Authorization": f"Bearer {token}"}
     )
     assert response.status_code in (200, 422), response.content[:300]

@@ -14,7 +14,8 @@ from example_api.bookings.errors import BookingCapReached, BookingInPast, Bookin
 from example_api.error_responses import DOMAIN_ERROR_STATUS, domain_error_body
 from example_api.errors import DomainError, ErrorCode
 from example_api.schemas import ErrorOut, ValidationErrorOut
-from tests.conftest import future, iso
+from tests import endpoints
+from tests.factories import future, iso
 
 # As clients read it: JSON, where status codes are strings.
 DOCUMENT = json.loads(json.dumps(api.get_openapi_schema()))
@@ -122,14 +123,14 @@ def test_a_rule_422_is_shaped_like_every_other_422(
 ):
     start = future() + start_in
     body = {"resource_id": resource.pk, "start": iso(start), "end": iso(start + length)}
-    response = api.post("/api/v1/bookings/", body, token=alice_token)
+    response = api.post(endpoints.BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     parsed = ValidationErrorOut.model_validate(response.json())
     assert parsed.code == code
     assert [(issue.loc, issue.type) for issue in parsed.detail] == [
         (["body", "payload", field], code)
     ]
-    malformed = api.post("/api/v1/bookings/", {**body, "start": "soon"}, token=alice_token)
+    malformed = api.post(endpoints.BOOKINGS, {**body, "start": "soon"}, token=alice_token)
     assert ValidationErrorOut.model_validate(malformed.json()).code == "validation_error"
 
 
@@ -139,7 +140,7 @@ def test_the_declared_password_length_is_the_validators(api, settings):
     assert declared["minLength"] == settings.PASSWORD_MIN_LENGTH
     short = "k9#Lm2$x"[: settings.PASSWORD_MIN_LENGTH - 1]
     body = {"username": "carol", "email": "carol@example.com", "password": short}
-    response = api.post("/api/v1/users/", body)
+    response = api.post(endpoints.REGISTER, body)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert response.json()["code"] == "validation_error"
     assert response.json()["detail"][0]["loc"] == ["body", "payload", "password"]
@@ -149,7 +150,7 @@ def test_the_declared_password_length_is_the_validators(api, settings):
 @pytest.mark.parametrize("moment", ["0.5", "1893456000", "2030-01-01T09:00Z", "2030-01-01"])
 def test_date_times_are_rfc_3339_as_declared(api, alice, alice_token, moment):
     # Found by an outside schemathesis run: pydantic alone read `0.5` as a Unix time.
-    path = f"/api/v1/users/{alice.pk}/bookings/?starts_before={moment}"
+    path = endpoints.user_bookings_url(alice.pk, f"?starts_before={moment}")
     response = api.get(path, token=alice_token)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert response.json()["detail"][0]["loc"] == ["query", "starts_before"]

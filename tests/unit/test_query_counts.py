@@ -4,14 +4,14 @@ Measured with a warm token cache (the normal case: a client logs in once and mak
 requests). The first request with a token costs one more query, for the token lookup
 (tests/unit/test_tokens.py)."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from example_api.bookings.models import Resource
-from tests.conftest import future, iso, make_booking
+from tests.endpoints import BOOKINGS, ME, RESOURCES, booking_url, user_bookings_url
+from tests.factories import future, make_booking
+from tests.payloads import booking_body
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def setup(api, make_user, token_for, resource):
     for i in range(15):  # enough rows that a per-row query would show
         make_booking(user, resource, future(2 * i))
     Resource.objects.bulk_create(Resource(name=f"R{i}") for i in range(15))
-    assert api.get("/api/v1/users/me/", token=token).status_code == 200  # warms the cache
+    assert api.get(ME, token=token).status_code == 200  # warms the cache
     return api, user, token, resource
 
 
@@ -53,23 +53,15 @@ def test_query_count_per_endpoint(setup, make_user, label, expected):
     other = make_user("bob")
     start = future(24 * 30)
     calls = {
-        "me": lambda: api.get("/api/v1/users/me/", token=token),
-        "list resources": lambda: api.get("/api/v1/resources/", token=token),
-        "get booking": lambda: api.get(f"/api/v1/bookings/{booking_id}/", token=token),
-        "list own bookings": lambda: api.get(f"/api/v1/users/{user.pk}/bookings/", token=token),
+        "me": lambda: api.get(ME, token=token),
+        "list resources": lambda: api.get(RESOURCES, token=token),
+        "get booking": lambda: api.get(booking_url(booking_id), token=token),
+        "list own bookings": lambda: api.get(user_bookings_url(user.pk), token=token),
         "list another user's bookings as staff": lambda: api.get(
-            f"/api/v1/users/{other.pk}/bookings/", token=token
+            user_bookings_url(other.pk), token=token
         ),
-        "cancel booking": lambda: api.delete(f"/api/v1/bookings/{booking_id}/", token=token),
-        "create booking": lambda: api.post(
-            "/api/v1/bookings/",
-            {
-                "resource_id": resource.pk,
-                "start": iso(start),
-                "end": iso(start + timedelta(hours=1)),
-            },
-            token=token,
-        ),
+        "cancel booking": lambda: api.delete(booking_url(booking_id), token=token),
+        "create booking": lambda: api.post(BOOKINGS, booking_body(resource.pk, start), token=token),
     }
     status, count, sql = count_queries(lambda: calls[label]().status_code)
     assert status < 300

@@ -5,10 +5,9 @@ from http import HTTPStatus
 import pytest
 
 from example_api.bookings.models import Resource
+from tests.endpoints import RESOURCES
 
 pytestmark = pytest.mark.django_db
-
-RESOURCES = "/api/v1/resources/"
 
 
 def test_list_resources_is_a_page_sorted_by_name(api, alice_token):

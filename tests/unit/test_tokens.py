@@ -13,12 +13,10 @@ from django.test.utils import CaptureQueriesContext
 
 from example_api.accounts.models import ApiToken
 from example_api.accounts.tokens import Principal, TokenResolver, resolver
-from tests.conftest import issue_token
+from tests.endpoints import ME, TOKEN, user_bookings_url
+from tests.factories import issue_token
 
 pytestmark = pytest.mark.django_db
-
-ME = "/api/v1/users/me/"
-TOKEN = "/api/v1/auth/token/"
 
 
 class Clock:
@@ -143,7 +141,7 @@ def test_without_caches_a_deactivated_user_is_refused_at_once(api, make_user, se
     settings.API_TOKEN_LOCAL_CACHE_SECONDS = 0
     user = make_user()
     raw = issue_token(user)
-    own_list = f"/api/v1/users/{user.pk}/bookings/"
+    own_list = user_bookings_url(user.pk)
     assert api.get(own_list, token=raw).status_code == 200
     user.is_active = False
     user.save()

@@ -1,0 +1,48 @@
+"""Every URL the tests call, in one table built with reverse() from the url names of
+example_api/urls.py and the API's operations (namespace "api"). When a route or an
+operation's name changes, this module is the one place in tests/ that changes."""
+
+from django.urls import reverse
+
+API = "api"
+
+
+def _api(name: str, **kwargs: object) -> str:
+    return reverse(f"{API}:{name}", kwargs=kwargs or None)
+
+
+HEALTHZ = reverse("healthz")
+READYZ = reverse("readyz")
+API_ROOT = _api("api-root")
+OPENAPI = _api("openapi-json")
+REGISTER = _api("register_user")
+TOKEN = _api("issue_token")  # POST logs in, DELETE (revoke_token) logs out
+ME = _api("get_current_user")
+RESOURCES = _api("list_resources")  # GET lists, POST (create_resource) creates
+BOOKINGS = _api("create_booking")
+
+
+def booking_url(booking_id: int | str) -> str:
+    """GET reads it, DELETE cancels it; a str for malformed ids."""
+    return _api("get_booking", booking_id=booking_id)
+
+
+def user_bookings_url(user_id: int, query: str = "") -> str:
+    return _api("list_user_bookings", user_id=user_id) + query
+
+
+# Paths no route serves, for the JSON 404 tests: an unknown name under the API, another
+# version, the bare /api/ prefix and a path below a real one.
+UNROUTED = [
+    API_ROOT + "nothing/",
+    BOOKINGS.replace(API_ROOT, "/api/v2/"),
+    "/api/",
+    booking_url(1) + "extra/",
+]
+
+
+ASSISTANT_REQUESTS = _api("submit_assistant_request")
+
+
+def assistant_request_url(request_id: int | str) -> str:
+    return _api("get_assistant_request", request_id=request_id)
