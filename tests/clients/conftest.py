@@ -6,6 +6,7 @@ settings out: everything here talks to the server over HTTP only)."""
 
 from __future__ import annotations
 
+import json
 import secrets
 import signal
 from collections.abc import Iterator
@@ -21,23 +22,14 @@ from tests.clients import generate, stack
 REPORTS = stack.ROOT / "reports" / "clients"
 PASSWORD = "correct-horse-battery-staple"
 
-# Each operation's tag: the generated package's folder (api/<tag>/<operation id>.py).
+# Each operation's tag: the generated package's folder (api/<tag>/<operation id>.py). Read
+# from the committed document, which tests/unit/test_openapi_document.py pins.
 OPERATION_TAGS = {
-    **dict.fromkeys(
-        ["register_user", "issue_token", "revoke_token", "get_current_user"], "accounts"
-    ),
-    **dict.fromkeys(
-        [
-            "list_resources",
-            "create_resource",
-            "create_booking",
-            "get_booking",
-            "cancel_booking",
-            "list_user_bookings",
-        ],
-        "bookings",
-    ),
-    **dict.fromkeys(["submit_assistant_request", "get_assistant_request"], "assistant"),
+    operation["operationId"]: operation["tags"][0]
+    for operations in json.loads((stack.ROOT / "docs" / "openapi.json").read_text())[
+        "paths"
+    ].values()
+    for operation in operations.values()
 }
 
 
