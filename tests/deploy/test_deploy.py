@@ -225,8 +225,8 @@ def test_app_runs_as_its_own_unprivileged_user(server: LabHost) -> None:
 
 def test_app_unit_is_sandboxed(server: LabHost) -> None:
     # systemd's own audit of the unit: 0 is fully locked down, 10 is a bare service.
-    port = server.live_port()
-    report = server.sudo(f"systemd-analyze security --no-pager {APP_USER}@{port}.service")
+    instance = server.live_instance()
+    report = server.sudo(f"systemd-analyze security --no-pager {APP_USER}@{instance}.service")
     match = re.search(r"Overall exposure level for \S+: ([0-9.]+)", report)
     assert match, report[-2000:]
     assert float(match.group(1)) <= 2.0, report
