@@ -204,8 +204,9 @@ def test_postgresql_and_redis_listen_on_loopback_only(server: LabHost) -> None:
 
 
 def test_app_runs_as_its_own_unprivileged_user(server: LabHost) -> None:
-    users = server.sudo("ps -o user= -C granian").split()
-    assert users, "no granian process"
+    processes = server.sudo("ps -eo user:32=,args=").splitlines()
+    users = [line.split()[0] for line in processes if f"-m {APP_USER}.serve" in line]
+    assert users, "no app server process"
     assert set(users) == {APP_USER}, users
     passwd = server.sudo(f"getent passwd {APP_USER}").strip().split(":")
     assert 0 < int(passwd[2]) < 1000  # a system user, not root

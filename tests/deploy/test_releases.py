@@ -113,9 +113,11 @@ def _under_load(host: LabHost, staff: str) -> Iterator[tuple[HealthLoad, KeepAli
 
 def _nothing_lost(what: str, fresh: HealthLoad, kept: KeepAliveLoad) -> None:
     FIGURES[f"{what}: requests, a connection each"] = fresh.sent
-    FIGURES["  of which failed"] = fresh.failed
-    FIGURES[f"{what}: keep-alive requests (POSTs)"] = kept.sent
-    FIGURES[f"  POSTs, connections, failed {kept.posts}/{kept.connections}"] = kept.failed
+    FIGURES[f"{what}:   of which failed"] = fresh.failed
+    FIGURES[f"{what}: keep-alive requests"] = kept.sent
+    FIGURES[f"{what}:   POSTs among them"] = kept.posts
+    FIGURES[f"{what}:   connections they used"] = kept.connections
+    FIGURES[f"{what}:   of which failed (keep-alive)"] = kept.failed
     print(
         f"\n{what}: {fresh.sent} requests (a connection each), {fresh.failed} failed; "
         f"{kept.sent} keep-alive ({kept.posts} POSTs, {kept.connections} connections), "
