@@ -132,7 +132,8 @@ def _nothing_lost(what: str, fresh: HealthLoad, kept: KeepAliveLoad) -> None:
 
 
 def _nginx_workers(host: LabHost) -> set[str]:
-    return set(host.sudo("pgrep -f 'nginx: worker process'").split())
+    # [n]: the pattern must not match the command line of the shell that runs pgrep.
+    return set(host.sudo("pgrep -f '[n]ginx: worker process'").split())
 
 
 def test_redeploy_under_load_drops_no_request(
