@@ -41,7 +41,6 @@ deploy_user_ssh_keys:
 app_name: example_api
 app_domain: "{{ inventory_hostname }}.slipway.test"
 app_extra_hosts: ["{{ ansible_host }}"]
-app_ports: [8001, 8002]
 app_db_name: "{{ app_name }}"
 app_db_user: "{{ app_name }}"
 app_db_password: "{{ vault_app_db_password }}"

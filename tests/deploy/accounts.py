@@ -25,15 +25,20 @@ class Account:
     resource_id: int
 
 
-def make_account(host: LabHost) -> Account:
-    """A resource (made by a new staff member) and a new user, logged in, who may book it."""
+def make_staff(host: LabHost) -> str:
+    """A new staff member, made on the server, logged in: their token."""
     staff, staff_password = f"staff{secrets.token_hex(3)}", secrets.token_urlsafe(16)
     host.sudo(
         f"-u {APP_USER} env DJANGO_SUPERUSER_USERNAME={staff} "
         f"DJANGO_SUPERUSER_PASSWORD={staff_password} DJANGO_SUPERUSER_EMAIL={staff}@example.com "
         f"{APP_USER}-manage createsuperuser --noinput"
     )
-    staff_token = login(host, staff, staff_password)
+    return login(host, staff, staff_password)
+
+
+def make_account(host: LabHost) -> Account:
+    """A resource (made by a new staff member) and a new user, logged in, who may book it."""
+    staff_token = make_staff(host)
     status, _, resource = host.request(
         "POST",
         "/api/v1/resources/",

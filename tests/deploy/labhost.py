@@ -148,12 +148,12 @@ class LabHost:
         self.write_hosts(directory, **changed)
         return directory
 
-    def live_port(self) -> int:
-        """The port of the app instance nginx sends traffic to."""
-        upstream = self.sudo(f"cat /etc/nginx/snippets/{APP_USER}-upstream.conf")
-        match = re.search(r"server 127\.0\.0\.1:(\d+);", upstream)
-        assert match, upstream
-        return int(match.group(1))
+    def live_instance(self) -> str:
+        """The app instance nginx sends traffic to: the one its socket link points at."""
+        target = self.sudo(f"readlink /srv/{APP_USER}/live.sock").strip()
+        match = re.fullmatch(rf"/run/{APP_USER}/(\w+)\.sock", target)
+        assert match, target
+        return match.group(1)
 
     # --- ssh -------------------------------------------------------------------------------
     def ssh(
@@ -178,6 +178,12 @@ class LabHost:
     def certificate(self) -> str:
         return self.sudo("cat /etc/nginx/tls/selfsigned.crt")
 
+    def tls_context(self) -> ssl.SSLContext:
+        """A client context that trusts this host's own certificate (fetched once)."""
+        if self._tls is None:
+            self._tls = ssl.create_default_context(cadata=self.certificate())
+        return self._tls
+
     def request(
         self,
         method: str,
@@ -194,10 +200,8 @@ class LabHost:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if scheme == "https":
-            if self._tls is None:
-                self._tls = ssl.create_default_context(cadata=self.certificate())
             conn: http.client.HTTPConnection = PinnedHTTPSConnection(
-                self.address, self.domain, self._tls
+                self.address, self.domain, self.tls_context()
             )
         else:
             conn = http.client.HTTPConnection(self.address, 80, timeout=15)

@@ -204,8 +204,9 @@ def test_postgresql_and_redis_listen_on_loopback_only(server: LabHost) -> None:
 
 
 def test_app_runs_as_its_own_unprivileged_user(server: LabHost) -> None:
-    users = server.sudo("ps -o user= -C granian").split()
-    assert users, "no granian process"
+    processes = server.sudo("ps -eo user:32=,args=").splitlines()
+    users = [line.split()[0] for line in processes if f"-m {APP_USER}.serve" in line]
+    assert users, "no app server process"
     assert set(users) == {APP_USER}, users
     passwd = server.sudo(f"getent passwd {APP_USER}").strip().split(":")
     assert 0 < int(passwd[2]) < 1000  # a system user, not root
@@ -225,8 +226,8 @@ def test_app_runs_as_its_own_unprivileged_user(server: LabHost) -> None:
 
 def test_app_unit_is_sandboxed(server: LabHost) -> None:
     # systemd's own audit of the unit: 0 is fully locked down, 10 is a bare service.
-    port = server.live_port()
-    report = server.sudo(f"systemd-analyze security --no-pager {APP_USER}@{port}.service")
+    instance = server.live_instance()
+    report = server.sudo(f"systemd-analyze security --no-pager {APP_USER}@{instance}.service")
     match = re.search(r"Overall exposure level for \S+: ([0-9.]+)", report)
     assert match, report[-2000:]
     assert float(match.group(1)) <= 2.0, report

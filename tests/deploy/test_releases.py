@@ -1,114 +1,34 @@
 """Releases on a deployed host: the deploy lock, a broken release, a redeploy under load, a
-config-only deploy under load (a switch, not a restart), rollback (breaking a stale lock), and
-the previous release working on the schema the next one migrated.
+config-only deploy under load (a switch, not a restart), rollback under load (breaking a stale
+lock), and the previous release working on the schema the next one migrated. The load is two
+clients at once (loadclients.py): one opening a connection per request, one keeping its
+connections to nginx alive with GETs and POSTs; neither may see a single failed request.
 
-Runs after test_deploy.py on the same host (the `deployed` fixture). New releases are new
-commits in a throwaway clone of this repository (the playbook's app_source_dir), so the tests
-never touch the repository itself: the `next` release is the same code plus an expand
-migration (a nullable column and a new table) that exists only in its clone; the `broken`
-release's WSGI module raises at import, so its instance never becomes ready.
+Runs after test_deploy.py on the same host (the `deployed` fixture); the releases are made in
+throwaway clones (releases.py).
 """
 
 from __future__ import annotations
 
 import getpass
-import os
-import subprocess
-import threading
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from accounts import Account, book
-from labhost import FIGURES, REPO, TIMINGS, LabHost
+from accounts import Account, book, make_staff
+from labhost import FIGURES, TIMINGS, LabHost
+from loadclients import HealthLoad, KeepAliveLoad
+from releases import EXPAND_COLUMN, EXPAND_TABLE, MIGRATION, make_releases
 
 APP = "example_api"
 ROOT = f"/srv/{APP}"
-# The `next` release's migration: an expand one (safe for the release before it) unless this
-# is set, which makes it a contract one (a NOT NULL column without a database default), to see
-# test_the_previous_release_works_on_the_migrated_schema fail as it must.
-DESTRUCTIVE = os.environ.get("SLIPWAY_DEPLOYTEST_DESTRUCTIVE_MIGRATION") == "1"
-MIGRATION = "9901_deploytest_expand"
-EXPAND_COLUMN = "deploytest_expand"
-EXPAND_TABLE = "bookings_deploytestexpand"
-
-
-def _commit(clone: Path, message: str) -> str:
-    subprocess.run(["git", "-C", str(clone), "add", "--all"], check=True)
-    subprocess.run(
-        [
-            "git",
-            "-C",
-            str(clone),
-            "-c",
-            "user.name=deploy test",
-            "-c",
-            "user.email=test@slipway.test",
-            "commit",
-            "--quiet",
-            "--allow-empty",
-            "-m",
-            message,
-        ],
-        check=True,
-    )
-    return subprocess.run(
-        ["git", "-C", str(clone), "rev-parse", "--short=12", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-
-
-def _add_expand_migration(clone: Path) -> None:
-    """Add a bookings migration to the clone only: a nullable column and a new table.
-
-    It follows the newest migration there, so the release stays one linear history whatever
-    migrations the repository has by now. The model code does not change: the old release's
-    code and the new one's both write bookings without the new column.
-    """
-    migrations = clone / APP / "bookings" / "migrations"
-    leaf = max(p.stem for p in migrations.glob("[0-9][0-9][0-9][0-9]_*.py"))
-    field = (
-        'models.CharField(max_length=20, default="x")'  # NOT NULL, no database default
-        if DESTRUCTIVE
-        else "models.CharField(max_length=20, null=True)"
-    )
-    (migrations / f"{MIGRATION}.py").write_text(
-        f"""from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    dependencies = [("bookings", "{leaf}")]
-
-    operations = [
-        migrations.AddField("booking", "{EXPAND_COLUMN}", {field}),
-        migrations.CreateModel(
-            "DeployTestExpand",
-            fields=[
-                ("id", models.BigAutoField(primary_key=True)),
-                ("booking", models.ForeignKey("bookings.Booking", on_delete=models.CASCADE)),
-            ],
-        ),
-    ]
-"""
-    )
 
 
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]]:
     """Two more releases of the deployed commit: `next` (plus a migration) and `broken`."""
-    made: dict[str, tuple[Path, str]] = {}
-    for name in ("next", "broken"):
-        clone = tmp_path_factory.mktemp(f"src-{name}")
-        subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
-        if name == "next":
-            _add_expand_migration(clone)
-        if name == "broken":
-            wsgi = clone / APP / "wsgi.py"
-            wsgi.write_text(wsgi.read_text() + '\nraise RuntimeError("broken on purpose")\n')
-        made[name] = (clone, _commit(clone, f"deploy test: {name} release"))
-    return made
+    return make_releases(tmp_path_factory.mktemp("releases"))
 
 
 def _deploy(host: LabHost, log: Path, clone: Path, *extra: str):
@@ -144,7 +64,7 @@ def test_a_second_deploy_is_refused_while_one_holds_the_lock(
 
 def test_a_broken_release_is_never_switched_to(deployed: LabHost, releases, tmp_path) -> None:
     clone, broken = releases["broken"]
-    live_port = deployed.live_port()
+    live = deployed.live_instance()
     run = _deploy(
         deployed,
         tmp_path / "broken.log",
@@ -162,10 +82,10 @@ def test_a_broken_release_is_never_switched_to(deployed: LabHost, releases, tmp_
     assert _version(deployed) == deployed.release
     status, _, body = deployed.request("GET", "/readyz")
     assert (status, body["version"]) == (200, deployed.release)
-    assert deployed.live_port() == live_port
+    assert deployed.live_instance() == live
     # The failed release and its instance are gone; the failure is on record.
     assert deployed.ssh("deploy", f"test -e {ROOT}/releases/{broken}").returncode == 1
-    other = ({8001, 8002} - {live_port}).pop()
+    other = ({"blue", "green"} - {live}).pop()
     state = deployed.ssh("deploy", f"systemctl is-active {APP}@{other}").stdout.strip()
     assert state in {"inactive", "failed"}, state
     line = _last_log_line(deployed)
@@ -173,103 +93,93 @@ def test_a_broken_release_is_never_switched_to(deployed: LabHost, releases, tmp_
     assert "result=failed" in line, line
 
 
-class HealthLoad:
-    """Two client threads asking /healthz through nginx until stopped: every answer that is
-    not a 200 (or an exception) counts as failed; the versions seen are kept."""
-
-    def __init__(self, host: LabHost) -> None:
-        self.host = host
-        self.sent = self.failed = 0
-        self.errors: list[str] = []
-        self.versions: set[str] = set()
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(2)]
-
-    def __enter__(self) -> HealthLoad:
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        time.sleep(1)  # requests after the switch too
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=30)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                status, _, body = self.host.request("GET", "/healthz")
-                ok = status == 200
-                if ok:
-                    self.versions.add(body["version"])
-                else:
-                    detail = f"HTTP {status}: {str(body)[:200]}"
-            except Exception as error:  # every failure counts
-                ok, detail = False, repr(error)
-            with self._lock:
-                self.sent += 1
-                if not ok:
-                    self.failed += 1
-                    self.errors.append(detail)
-            time.sleep(0.01)
-
-
 def _active_instances(host: LabHost) -> list[str]:
     units = host.sudo(f"systemctl list-units --state=active --no-legend '{APP}@*'")
     return [word for word in units.split() if word.startswith(f"{APP}@")]
 
 
-def test_redeploy_under_load_drops_no_request(deployed: LabHost, releases, tmp_path) -> None:
+@pytest.fixture(scope="module")
+def staff_token(deployed: LabHost) -> str:
+    """The keep-alive load's POSTs create resources, which takes a staff member."""
+    return make_staff(deployed)
+
+
+@contextmanager
+def _under_load(host: LabHost, staff: str) -> Iterator[tuple[HealthLoad, KeepAliveLoad]]:
+    """Both clients at once: a new connection per request, and kept-alive connections."""
+    with HealthLoad(host) as fresh, KeepAliveLoad(host, staff) as kept:
+        yield fresh, kept
+
+
+def _nothing_lost(what: str, fresh: HealthLoad, kept: KeepAliveLoad) -> None:
+    FIGURES[f"{what}: requests, a connection each"] = fresh.sent
+    FIGURES[f"{what}:   of which failed"] = fresh.failed
+    FIGURES[f"{what}: keep-alive requests"] = kept.sent
+    FIGURES[f"{what}:   POSTs among them"] = kept.posts
+    FIGURES[f"{what}:   connections they used"] = kept.connections
+    FIGURES[f"{what}:   of which failed (keep-alive)"] = kept.failed
+    print(
+        f"\n{what}: {fresh.sent} requests (a connection each), {fresh.failed} failed; "
+        f"{kept.sent} keep-alive ({kept.posts} POSTs, {kept.connections} connections), "
+        f"{kept.failed} failed"
+    )
+    assert fresh.failed == 0, fresh.errors[:10]
+    assert kept.failed == 0, kept.errors[:10]
+    assert fresh.sent > 50
+    assert kept.posts > 20
+    # Kept alive indeed: a hundred requests or more per connection.
+    assert kept.connections * 100 < kept.sent, (kept.connections, kept.sent)
+
+
+def _nginx_workers(host: LabHost) -> set[str]:
+    # [n]: the pattern must not match the command line of the shell that runs pgrep.
+    return set(host.sudo("pgrep -f '[n]ginx: worker process'").split())
+
+
+def test_redeploy_under_load_drops_no_request(
+    deployed: LabHost, releases, staff_token: str, tmp_path
+) -> None:
     clone, new = releases["next"]
-    with HealthLoad(deployed) as load:
+    workers = _nginx_workers(deployed)
+    with _under_load(deployed, staff_token) as (fresh, kept):
         run = _deploy(deployed, tmp_path / "redeploy.log", clone)
     TIMINGS["redeploy (deploy.yml) under load"] = run.seconds
-    FIGURES["requests during the redeploy"] = load.sent
-    FIGURES["  of which failed"] = load.failed
-    print(
-        f"\nredeploy under load: {run.seconds:.1f} s, {load.sent} requests sent, "
-        f"{load.failed} failed"
-    )
     assert run.returncode == 0, run.output[-4000:]
+    _nothing_lost("redeploy", fresh, kept)
     # The release's migration ran before nginx was pointed at it, while the old one served.
     changed = [name.removeprefix("app : ") for name in run.changed_tasks()]
     assert "Apply the migrations" in changed, changed
-    assert changed.index("Apply the migrations") < changed.index(
-        "Reload nginx gracefully (old workers finish their requests)"
-    ), changed
-    assert load.sent > 100
-    assert load.failed == 0, load.errors[:10]
-    assert load.versions == {deployed.release, new}
+    switch = "Point nginx's socket link at the new instance"
+    assert changed.index("Apply the migrations") < changed.index(switch), changed
+    # nginx was not reloaded: the same worker processes serve.
+    assert _nginx_workers(deployed) == workers
+    assert fresh.versions == kept.versions == {deployed.release, new}
     assert _version(deployed) == new
     line = _last_log_line(deployed)
     assert "deploy user=" + getpass.getuser() in line, line
     assert f"release={new} from={deployed.release}" in line, line
     assert "result=ok" in line, line
     # Only the live instance runs; the old one stopped after draining.
-    assert len(_active_instances(deployed)) == 1
+    assert _active_instances(deployed) == [f"{APP}@{deployed.live_instance()}.service"]
 
 
 def test_a_config_change_switches_instances_instead_of_restarting(
-    deployed: LabHost, releases, tmp_path
+    deployed: LabHost, releases, staff_token: str, tmp_path
 ) -> None:
     """Same release, new environment (one more allowed host): a second instance starts and
-    takes over like a new release; the live one is never restarted in place."""
+    takes over like a new release; the live one is never restarted in place. The bare
+    switch: nothing to install or migrate."""
     clone, new = releases["next"]
     before = _active_instances(deployed)
     previous = deployed.sudo(f"readlink {ROOT}/previous").strip()
-    with HealthLoad(deployed) as load:
+    with _under_load(deployed, staff_token) as (fresh, kept):
         run = _deploy(
             deployed, tmp_path / "config.log", clone, "-e", '{"app_extra_hosts": ["alt.test"]}'
         )
     TIMINGS["config-only deploy under load"] = run.seconds
-    FIGURES["requests during the config deploy"] = load.sent
-    FIGURES["  of which failed (config deploy)"] = load.failed
     assert run.returncode == 0, run.output[-4000:]
-    assert load.failed == 0, load.errors[:10]
-    assert load.sent > 50
-    assert load.versions == {new}
+    _nothing_lost("config-only deploy", fresh, kept)
+    assert fresh.versions == kept.versions == {new}
     after = _active_instances(deployed)
     assert len(after) == 1, after
     assert after != before, (before, after)
@@ -280,7 +190,7 @@ def test_a_config_change_switches_instances_instead_of_restarting(
 
 
 def test_rollback_breaks_a_stale_lock_and_returns_the_previous_release(
-    deployed: LabHost, releases, tmp_path
+    deployed: LabHost, releases, staff_token: str, tmp_path
 ) -> None:
     _, new = releases["next"]
     assert _version(deployed) == new
@@ -288,10 +198,11 @@ def test_rollback_breaks_a_stale_lock_and_returns_the_previous_release(
     deployed.sudo(f"mkdir {ROOT}/deploy.lock")
     deployed.sudo(f"sh -c 'echo deploy by killed-run since long ago > {ROOT}/deploy.lock/owner'")
     deployed.sudo(f"touch -d '2 hours ago' {ROOT}/deploy.lock")
-    run = deployed.run_playbook("rollback.yml", tmp_path / "rollback.log")
-    TIMINGS["rollback (rollback.yml)"] = run.seconds
-    print(f"\nrollback (breaking a stale lock): {run.seconds:.1f} s")
+    with _under_load(deployed, staff_token) as (fresh, kept):
+        run = deployed.run_playbook("rollback.yml", tmp_path / "rollback.log")
+    TIMINGS["rollback (rollback.yml) under load"] = run.seconds
     assert run.returncode == 0, run.output[-4000:]
+    _nothing_lost("rollback", fresh, kept)
     assert "BROKE THE DEPLOY LOCK" in run.output, run.output[-4000:]
     assert "killed-run" in run.output
     assert deployed.ssh("deploy", f"test -e {ROOT}/deploy.lock").returncode == 1

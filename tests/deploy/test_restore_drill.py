@@ -56,11 +56,11 @@ def test_backup_then_restore_into_a_fresh_database(
     TIMINGS["  pg_restore + counts on server"] = float(match.group(1))
     assert int(match.group(3)) > 0
 
-    # The current release served the restored database on a spare port: ready, then the
+    # The current release served the restored database in an instance of its own: ready, then the
     # booking read back as its owner, as it was at the backup.
     flat = re.sub(r"\s+", " ", run.output)  # the report may be folded over lines
     api = re.search(
-        rf"API on {APP}_restore: release (\w+) on port (\d+) ready in ([0-9.]+) s; "
+        rf"API on {APP}_restore: release (\w+) on instance ([\w-]+) ready in ([0-9.]+) s; "
         rf"GET {re.escape(path)} as {account.username}: 200 (\{{.*?\}}); total ([0-9.]+) s",
         flat,
     )
@@ -74,10 +74,11 @@ def test_backup_then_restore_into_a_fresh_database(
     print(f"\nAPI on the restored database: ready in {api.group(3)} s, in all {api.group(5)} s")
     status, _, live = deployed.request("GET", path, token=account.token)
     assert (status, live["status"]) == (200, "cancelled")
-    # The drill instance is gone: its unit stopped, its drop-in, environment and slot removed.
-    port = api.group(2)
-    assert deployed.ssh("deploy", f"systemctl is-active {APP}@{port}").stdout.strip() != "active"
-    files = f"/run/systemd/system/{APP}@{port}.service.d /etc/{APP}/restore-drill.env"
-    files += f" /srv/{APP}/slots/{port}"
+    # The drill instance is gone: its unit stopped, its drop-in, environment, slot and socket
+    # removed.
+    name = api.group(2)
+    assert deployed.ssh("deploy", f"systemctl is-active {APP}@{name}").stdout.strip() != "active"
+    files = f"/run/systemd/system/{APP}@{name}.service.d /etc/{APP}/restore-drill.env"
+    files += f" /srv/{APP}/slots/{name} /run/{APP}/{name}.sock"
     left = deployed.sudo(f"sh -c 'for f in {files}; do test ! -e $f || echo $f; done'")
     assert left == "", left
