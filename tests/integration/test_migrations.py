@@ -6,6 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from example_api.health.views import migrations_pending
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -35,3 +37,13 @@ def test_migrate_back_to_zero_and_forward_again():
     call_command("migrate", verbosity=0)
     assert {"bookings_booking", "bookings_resource", "accounts_apitoken"} <= tables()
     assert constraint_exists("booking_no_overlap")
+
+
+def test_an_unapplied_migration_is_pending_and_nothing_is_applied():
+    call_command("migrate", "bookings", "0002", verbosity=0)
+    try:
+        assert migrations_pending()
+        assert migrations_pending()  # the check applied nothing
+    finally:
+        call_command("migrate", verbosity=0)
+    assert not migrations_pending()
