@@ -74,6 +74,8 @@ def small_repo(tmp_path: Path) -> Path:
         "ansible/roles/hardening/templates/sshd-slipway.conf.j2": "# Slipway sshd\n",
         "README.md": "# Slipway\n\nThe `example_api/` package. Slipway's promise.\n",
         "docs/forking.md": "Rename example_api.\n",
+        # As in the template: compiled modules (written by the rename's own run) are ignored.
+        ".gitignore": "__pycache__/\n",
     }
     for rel, text in files.items():
         (repo / rel).parent.mkdir(parents=True, exist_ok=True)
