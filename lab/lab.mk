@@ -102,13 +102,13 @@ test-lab: deploy-tools ## lab.sh's own tests on fake apt trees and hosts: mirror
 .PHONY: test-deploy
 test-deploy: test-lab ## Deploy tests: Debian 13 (root) and 12 (sudo user, port 2222) in parallel, site.yml, checks and audits
 	SLIPWAY_DEBIAN=13 lab/lab.sh rootfs & first=$$!; SLIPWAY_DEBIAN=12 lab/lab.sh rootfs; wait $$first
-	$(DEPLOY_ENV) pytest -c tests/deploy/pytest.ini --basetemp=$(DEPLOY_TEST_LOGS) tests/deploy $(PYTEST_ARGS)
+	$(DEPLOY_ENV) pytest -c tests/deploy/pytest.ini --basetemp=$(DEPLOY_TEST_LOGS) tests/deploy $(PYTEST_ARGS) </dev/null
 
 .PHONY: test-deploy-vm
 test-deploy-vm: deploy-tools ## The deploy tests in a QEMU VM with its own kernel (slow without KVM)
 	SLIPWAY_DEBIAN=$(DEBIAN) lab/lab.sh vm-rootfs
 	SLIPWAY_DEBIAN=$(DEBIAN) SLIPWAY_LAB_TIER=vm $(DEPLOY_ENV) pytest -c tests/deploy/pytest.ini \
-		tests/deploy $(PYTEST_ARGS)
+		tests/deploy $(PYTEST_ARGS) </dev/null
 
 .PHONY: lint-deploy
 lint-deploy: deploy-tools ## Lint the playbooks (ansible-lint production profile, yamllint) and lab scripts

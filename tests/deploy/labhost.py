@@ -43,6 +43,9 @@ def ssh_options(port: int) -> list[str]:
 def lab(*args: str, env: dict[str, str] | None = None) -> str:
     result = subprocess.run(
         [str(LAB), *args],
+        # A stdin of its own: Ansible refuses a non-blocking one (node, run earlier in the
+        # same CI job, may leave the shared one so).
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=900,
@@ -115,6 +118,7 @@ class LabHost:
                 *extra,
             ],
             cwd=REPO,
+            stdin=subprocess.DEVNULL,
             env={
                 **os.environ,
                 "ANSIBLE_CONFIG": str(REPO / "ansible" / "ansible.cfg"),
