@@ -7,7 +7,7 @@ from ninja import Router, Status
 from ninja.errors import AuthenticationError
 
 from example_api.accounts import selectors, services
-from example_api.accounts.auth import bearer_token
+from example_api.accounts.auth import bearer_token, principal_of
 from example_api.accounts.backends import request_address
 from example_api.accounts.schemas import MeOut, RegisterIn, TokenIn, TokenOut, UserOut
 from example_api.schemas import errors
@@ -50,7 +50,7 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     summary="Log out: revoke the token this request carries",
 )
 def revoke_token(request: HttpRequest) -> Status[None]:
-    services.revoke_token(principal=request.auth)  # type: ignore[attr-defined]
+    services.revoke_token(principal=principal_of(request))
     return Status(HTTPStatus.NO_CONTENT, None)
 
 
@@ -61,7 +61,7 @@ def revoke_token(request: HttpRequest) -> Status[None]:
     summary="The user the token belongs to",
 )
 def get_current_user(request: HttpRequest) -> object:
-    user = selectors.active_user(request.auth.user_id)  # type: ignore[attr-defined]
+    user = selectors.active_user(principal_of(request).user_id)
     if user is None:  # deactivated or deleted while its token was still cached
         raise AuthenticationError()
     return user

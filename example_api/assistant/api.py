@@ -6,7 +6,7 @@ from http import HTTPStatus
 from django.http import HttpRequest
 from ninja import Path, Router, Status
 
-from example_api.accounts.tokens import Principal
+from example_api.accounts.auth import principal_of
 from example_api.assistant import selectors, services
 from example_api.assistant.errors import AssistantRequestNotFound
 from example_api.assistant.models import AssistantRequest, AssistantState
@@ -14,10 +14,6 @@ from example_api.assistant.schemas import AssistantRequestIn, AssistantRequestOu
 from example_api.schemas import MAX_ID, errors
 
 router = Router(tags=["assistant"])
-
-
-def _viewer(request: HttpRequest) -> Principal:
-    return request.auth  # type: ignore[attr-defined]
 
 
 def _out(request: AssistantRequest) -> dict[str, object]:
@@ -51,7 +47,7 @@ def _out(request: AssistantRequest) -> dict[str, object]:
 )
 def submit_assistant_request(request: HttpRequest, payload: AssistantRequestIn) -> Status[object]:
     created = services.submit(
-        user_id=_viewer(request).user_id, text=payload.text, time_zone=payload.time_zone
+        user_id=principal_of(request).user_id, text=payload.text, time_zone=payload.time_zone
     )
     return Status(HTTPStatus.ACCEPTED, _out(created))
 
@@ -64,7 +60,7 @@ def submit_assistant_request(request: HttpRequest, payload: AssistantRequestIn) 
 def get_assistant_request(
     request: HttpRequest, request_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> dict[str, object]:
-    found = selectors.own_request(user_id=_viewer(request).user_id, request_id=request_id)
+    found = selectors.own_request(user_id=principal_of(request).user_id, request_id=request_id)
     if found is None:
         raise AssistantRequestNotFound()
     return _out(found)

@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
+from example_api.accounts.auth import principal_of
 from example_api.accounts.errors import StaffOnly, UserNotFound
-from example_api.accounts.tokens import Principal
 from example_api.bookings import selectors, services
 from example_api.bookings.errors import BookingNotFound
 from example_api.bookings.models import Booking, Resource
@@ -25,12 +25,8 @@ from example_api.schemas import MAX_ID, errors
 router = Router(tags=["bookings"])
 
 
-def _viewer(request: HttpRequest) -> Principal:
-    return request.auth  # type: ignore[attr-defined]
-
-
 def _visible_booking_or_404(request: HttpRequest, booking_id: int) -> Booking:
-    booking = selectors.visible_booking(viewer=_viewer(request), booking_id=booking_id)
+    booking = selectors.visible_booking(viewer=principal_of(request), booking_id=booking_id)
     if booking is None:
         raise BookingNotFound()
     return booking
@@ -48,7 +44,7 @@ def list_resources(request: HttpRequest) -> "QuerySet[Resource]":
     summary="Create a resource (staff only)",
 )
 def create_resource(request: HttpRequest, payload: ResourceIn) -> Status[object]:
-    if not _viewer(request).is_staff:
+    if not principal_of(request).is_staff:
         raise StaffOnly("create resources")
     resource = services.create_resource(name=payload.name, description=payload.description)
     return Status(HTTPStatus.CREATED, resource)
@@ -61,7 +57,7 @@ def create_resource(request: HttpRequest, payload: ResourceIn) -> Status[object]
 )
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status[object]:
     booking = services.create_booking(
-        user_id=_viewer(request).user_id,
+        user_id=principal_of(request).user_id,
         resource_id=payload.resource_id,
         start=payload.start,
         end=payload.end,
@@ -94,7 +90,7 @@ def list_user_bookings(
     filters: Query[BookingFilters],
     user_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> "QuerySet[Booking]":
-    if not selectors.can_list_bookings_of(viewer=_viewer(request), user_id=user_id):
+    if not selectors.can_list_bookings_of(viewer=principal_of(request), user_id=user_id):
         raise UserNotFound()
     return selectors.bookings_of_user(
         user_id=user_id,
