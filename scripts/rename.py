@@ -25,28 +25,34 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import keyword
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
-METADATA = ".template.toml"
+from scripts.template_names import (
+    METADATA,
+    Metadata,
+    Names,
+    read_metadata,
+    render_metadata,
+)
+
 # The rename and update machinery names the template's package on purpose; never rewritten.
 MACHINERY = ("scripts/", "tests/template/", "docs/forking.md", METADATA)
 # Names a package must not take: they shadow a dependency, a top-level directory or an app.
 RESERVED = frozenset(
     {
-        "accounts", "ansible", "bookings", "conftest", "dj_database_url", "django", "docker",
-        "docs", "granian", "gunicorn", "health", "hypothesis", "lab", "load", "locust", "manage",
-        "mypy", "ninja", "psycopg", "pydantic", "pytest", "redis", "ruff", "schemathesis",
-        "scripts", "settings", "structlog", "testcontainers", "tests", "uvicorn", "fastapi",
+        "accounts", "aiosmtpd", "ansible", "assistant", "bookings", "conftest", "corsheaders",
+        "dj_database_url", "django", "docker", "docs", "fastapi", "granian", "gunicorn",
+        "health", "hypothesis", "jobs", "lab", "load", "locust", "manage", "mypy", "ninja",
+        "notifications", "openai", "procrastinate", "psycopg", "pydantic", "pytest", "redis",
+        "ruff", "schemathesis", "scripts", "settings", "structlog", "testcontainers", "tests",
+        "uvicorn",
     }
 )  # fmt: skip
 PACKAGE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -57,66 +63,6 @@ GIT = shutil.which("git") or "git"
 
 class RenameError(Exception):
     """A refusal with a message for the user."""
-
-
-@dataclass(frozen=True)
-class Names:
-    package: str
-    slug: str
-    title: str
-
-
-DEFAULT_NAMES = Names(package="example_api", slug="slipway", title="Slipway")
-
-
-# --- metadata ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Metadata:
-    names: Names
-    url: str = ""
-    ref: str = ""
-    commit: str = ""
-
-
-def read_metadata(root: Path) -> Metadata:
-    path = root / METADATA
-    if not path.exists():
-        return Metadata(names=DEFAULT_NAMES)
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    names = data.get("names", {})
-    template = data.get("template", {})
-    return Metadata(
-        names=Names(
-            package=names.get("package", DEFAULT_NAMES.package),
-            slug=names.get("slug", DEFAULT_NAMES.slug),
-            title=names.get("title", DEFAULT_NAMES.title),
-        ),
-        url=template.get("url", ""),
-        ref=template.get("ref", ""),
-        commit=template.get("commit", ""),
-    )
-
-
-def render_metadata(meta: Metadata) -> str:
-    def q(value: str) -> str:
-        return json.dumps(value)  # a JSON string is a valid TOML basic string
-
-    return (
-        "# Written by `make rename` and `make template-update` (docs/forking.md).\n"
-        "# [template]: where this tree came from; commit is the template commit it is based on.\n"
-        "# [names]: the names the rename applied; template-update renames template trees alike.\n"
-        "[template]\n"
-        f"url = {q(meta.url)}\n"
-        f"ref = {q(meta.ref)}\n"
-        f"commit = {q(meta.commit)}\n"
-        "\n"
-        "[names]\n"
-        f"package = {q(meta.names.package)}\n"
-        f"slug = {q(meta.names.slug)}\n"
-        f"title = {q(meta.names.title)}\n"
-    )
 
 
 # --- validation -------------------------------------------------------------------------------

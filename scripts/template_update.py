@@ -26,15 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from scripts.rename import (
-    GIT,
-    METADATA,
-    Metadata,
-    RenameError,
-    apply_rename,
-    read_metadata,
-    render_metadata,
-)
+from scripts.rename import GIT, RenameError, apply_rename
+from scripts.template_names import METADATA, Metadata, read_metadata, render_metadata
 
 PENDING = "template-update-pending"  # in .git/: the update waiting for conflicts to be resolved
 IDENTITY = {

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from scripts.rename import read_metadata
+from scripts.template_names import read_metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 # A fixed identity, so the tests need no git configuration of their own.

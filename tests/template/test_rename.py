@@ -7,15 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.rename import (
-    DEFAULT_NAMES,
-    Metadata,
-    Names,
-    RenameError,
-    read_metadata,
-    render_metadata,
-    validate,
-)
+from scripts.rename import RESERVED, RenameError, validate
+from scripts.template_names import DEFAULT_NAMES, Metadata, Names, read_metadata, render_metadata
 
 from .helpers import ROOT, copy_repo, current_package, git, python_m, run, target_package
 
@@ -40,6 +33,16 @@ def test_bad_names_are_refused(name, why):
     new = Names(package=name, slug="billing-api", title="Billing")
     with pytest.raises(RenameError, match=why):
         validate(DEFAULT_NAMES, new)
+
+
+def test_the_apps_and_top_level_directories_are_reserved():
+    """A new app or directory must join RESERVED, or a fork could take its name."""
+    apps = {path.parent.name for path in (ROOT / current_package()).glob("*/apps.py")}
+    directories = {
+        path.name for path in ROOT.iterdir() if path.is_dir() and not path.name.startswith(".")
+    }
+    taken = apps | (directories - {current_package()})
+    assert taken - RESERVED == set()
 
 
 def test_renaming_to_the_same_names_is_refused():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.rename import read_metadata
+from scripts.template_names import read_metadata
 
 from .helpers import copy_repo, current_package, git, python_m, target_package
 
