@@ -6,7 +6,10 @@
 # throwaway cluster). Nothing generated is kept; the screenshot goes to reports/clients/.
 CLIENTS_DIR := tests/clients
 CLIENTS_TS := $(CLIENTS_DIR)/typescript
-CHROMIUM := /usr/bin/chromium
+# Debian's chromium by default; another Chromium-based browser with CHROMIUM=/path (GitHub's
+# runners: CHROMIUM=/usr/bin/google-chrome). The tests read it from the environment.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 
 $(CLIENTS_TS)/node_modules/.package-lock.json: $(CLIENTS_TS)/package-lock.json
 	cd $(CLIENTS_TS) && npm ci --no-audit --no-fund --loglevel=error

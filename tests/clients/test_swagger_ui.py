@@ -6,6 +6,7 @@ errors; the screenshot is saved under reports/clients/."""
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,8 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from tests.clients import stack
 from tests.clients.conftest import PASSWORD, REPORTS
 
-CHROMIUM = "/usr/bin/chromium"
+# The browser binary: Debian's chromium unless make test-clients CHROMIUM=... names another.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # --no-sandbox: CI runs as root, where chromium's sandbox cannot start. The others keep a
 # test browser from calling home (updates, field trials).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
