@@ -1,16 +1,20 @@
-"""`make bench`: the API against a bare hello app on the same server, with ratio budgets.
+"""`make bench`: the API against a bare hello app on the same server, with ratio budgets,
+and the cost of the app's metrics.
 
     python -m load.bench [--rounds 5] [--seconds 5] [--connections 16]
 
 Seeds a dedicated database like `make load`, then serves, side by side on loopback, the API
-(`python -m example_api.serve`) and the hello app (`python -m load.hello_wsgi`) with the same
-granian options and sizes. wrk (load/bench.lua) measures, in interleaved rounds, the hello
-app, GET one booking, the list of a user's bookings and POST a booking. Per round, each
+(`python -m example_api.serve`), its twin with METRICS_ENABLED=false and the hello app
+(`python -m load.hello_wsgi`) with the same granian options and sizes. wrk (load/bench.lua)
+measures, in interleaved rounds, the hello app, GET one booking, the list of a user's
+bookings and POST a booking, each endpoint on both APIs back to back. Per round, each
 endpoint's req/s is divided by the hello app's of the same round, so the machine's load
 cancels; the bench fails when the median ratio falls below its budget in load/budgets.toml
 [bench], or on any unexpected status or socket error. CPU per request is read from /proc for
-the server's own processes (PostgreSQL and wrk excluded). Writes reports/bench/bench.md and
-bench.json; stops everything it started, also on failure.
+the server's own processes (PostgreSQL and wrk excluded); the metrics' cost is the median, over
+every round of every endpoint, of CPU per request with metrics on over off; it fails above
+[bench.metrics].
+Writes reports/bench/bench.md and bench.json; stops everything it started, also on failure.
 """
 # ruff: noqa: S603 - fixed argument lists
 
@@ -26,7 +30,7 @@ import sys
 import time
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,15 +45,26 @@ class Target:
     name: str
     mode: str  # the first argument of load/bench.lua
     ok: tuple[int, ...] = (200,)
+    metrics: bool = True  # False: the API's twin served with METRICS_ENABLED=false
 
 
 HELLO = Target("hello", "hello")
-TARGETS = (
-    HELLO,
+ENDPOINTS = (
     Target("GET /bookings/{id}/", "get_booking"),
     Target("GET /users/{id}/bookings/", "list_bookings"),
     Target("POST /bookings/", "create_booking", ok=(201,)),
 )
+OFF = " (metrics off)"
+# Each endpoint beside its metrics-off twin, so a round measures both under the same load.
+PAIRS = tuple((t, replace(t, name=t.name + OFF, metrics=False)) for t in ENDPOINTS)
+TARGETS = (HELLO, *itertools.chain.from_iterable(PAIRS))
+
+
+def round_order(number: int) -> tuple[Target, ...]:
+    """Every target once; on and off swap places every other round, so neither is always
+    the one that runs after the other (a machine's load drifts within a round)."""
+    pairs = PAIRS if number % 2 else tuple((off, on) for on, off in PAIRS)
+    return (HELLO, *itertools.chain.from_iterable(pairs))
 
 
 @dataclass
@@ -66,6 +81,7 @@ class Bench:
 
     hello: stack.Server
     api: stack.Server
+    api_off: stack.Server  # the same API with METRICS_ENABLED=false
     seed: Path
     args: argparse.Namespace
     post_runs: Iterator[int] = field(default_factory=itertools.count)
@@ -85,7 +101,7 @@ class Bench:
 
     def run(self, target: Target, seconds: int) -> Sample | None:
         """One wrk run; None when it completed no request (a warm-up on a busy machine may)."""
-        server = self.hello if target is HELLO else self.api
+        server = self.hello if target is HELLO else self.api if target.metrics else self.api_off
         cpu_before = server.cpu_seconds()
         result = wrk(server.port, self.lua_args(target), seconds=seconds, args=self.args)
         cpu = server.cpu_seconds() - cpu_before
@@ -128,7 +144,7 @@ def measure(bench: Bench) -> dict[str, list[Sample | None]]:
     samples: dict[str, list[Sample | None]] = {t.name: [] for t in TARGETS}
     for number in range(1, bench.args.rounds + 1):
         stack.log(f"round {number}/{bench.args.rounds}")
-        for target in TARGETS:
+        for target in round_order(number):
             sample = bench.run(target, bench.args.seconds)
             samples[target.name].append(sample)
             if not sample:
@@ -157,12 +173,53 @@ def summarize(
             row[key] = statistics.median(getattr(s, key) for s in runs) if runs else 0.0
         row["ratio"] = statistics.median(ratios) if ratios else 0.0
         row["budget"] = budgets.get(target.name)
-        if target is not HELLO and row["budget"] is None:
+        if target.metrics and target is not HELLO and row["budget"] is None:
             broken.append(f"{target.name}: no budget in {BUDGETS.name} [bench.min_ratio]")
         elif row["budget"] is not None and row["ratio"] < row["budget"]:
             broken.append(f"{target.name}: ratio {row['ratio']:.4f} < budget {row['budget']}")
         rows.append(row)
     return rows, broken
+
+
+def metrics_cost(samples: dict[str, list[Sample | None]]) -> tuple[list[dict[str, Any]], float]:
+    """Per endpoint and round, CPU per request with metrics on over the same with them off
+    (the two ran back to back). The overhead is the median of all those ratios, minus 1:
+    one round's ratio moves by +-10 % on a busy machine, the median of 15 by far less."""
+    rows, every = [], []
+    for on, off in PAIRS:
+        both = zip(samples[on.name], samples[off.name], strict=True)
+        pairs = [(a, b) for a, b in both if a and b and b.cpu_us]
+        cpu = [a.cpu_us / b.cpu_us for a, b in pairs]
+        every += cpu
+        rows.append(
+            {
+                "target": on.name,
+                "cpu_us_on": statistics.median(a.cpu_us for a, _ in pairs) if pairs else 0.0,
+                "cpu_us_off": statistics.median(b.cpu_us for _, b in pairs) if pairs else 0.0,
+                "cpu_ratios": [round(r, 4) for r in cpu],
+                "overhead": statistics.median(cpu) - 1 if cpu else float("nan"),
+                "rps_ratio": statistics.median(a.rps / b.rps for a, b in pairs) if pairs else 0.0,
+            }
+        )
+    return rows, statistics.median(every) - 1 if every else float("nan")
+
+
+def cost_table(rows: list[dict[str, Any]], overall: float, limit: float) -> list[str]:
+    lines = [
+        f"Metrics' cost: CPU per request with metrics on over off, median of every round of "
+        f"every endpoint: {overall:+.1%} (budget {limit:.0%}).",
+        "",
+        "| endpoint | CPU us/req on | off | its own median | req/s on / off "
+        "| CPU on / off per round |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        rounds = ", ".join(f"{v:.3f}" for v in r["cpu_ratios"])
+        lines.append(
+            f"| {r['target']} | {r['cpu_us_on']:.0f} | {r['cpu_us_off']:.0f} "
+            f"| {r['overhead']:+.1%} | {r['rps_ratio']:.3f} | {rounds} |"
+        )
+    return lines
 
 
 def table(rows: list[dict[str, Any]]) -> list[str]:
@@ -209,6 +266,12 @@ def main(argv: list[str] | None = None) -> int:
         api=stack.serve(
             "example_api.serve", port=args.port + 1, log_path=reports / "api.log", env=env
         ),
+        api_off=stack.serve(
+            "example_api.serve",
+            port=args.port + 2,
+            log_path=reports / "api-metrics-off.log",
+            env=env | {"METRICS_ENABLED": "false"},
+        ),
         seed=seed,
         args=args,
     )
@@ -216,19 +279,26 @@ def main(argv: list[str] | None = None) -> int:
     with stack.services(db_name=args.db, redis_db=args.redis_db):
         stack.prepare(env, seed, secrets.token_urlsafe(18))
         try:
-            for server in (bench.hello, bench.api):
+            for server in (bench.hello, bench.api, bench.api_off):
                 server.log_path.unlink(missing_ok=True)
                 stack.log(f"starting {server.name} on {stack.HOST}:{server.port}")
                 server.start()
             samples = measure(bench)
         finally:
+            bench.api_off.stop()
             bench.api.stop()
             bench.hello.stop()
             for leftover in reports.glob("seed*"):
                 leftover.unlink()  # raw tokens of a database about to be dropped
     rows, broken = summarize(samples, config["min_ratio"])
+    limit = config["metrics"]["max_cpu_overhead"]
+    cost_rows, overall = metrics_cost(samples)
+    if not overall <= limit:  # NaN (no pair measured) fails too
+        broken.append(f"metrics cost {overall:+.1%} CPU per request > {limit:.0%}")
     lines = [
         *table(rows),
+        "",
+        *cost_table(cost_rows, overall, limit),
         "",
         f"{bench.api.name}, the same for the hello app; wrk {args.threads} threads, "
         f"{args.connections} connections, {args.rounds} rounds x {args.seconds}s, medians; "
@@ -237,7 +307,16 @@ def main(argv: list[str] | None = None) -> int:
     ]
     print("\n" + "\n".join(lines))
     (reports / "bench.md").write_text("\n".join(lines) + "\n")
-    (reports / "bench.json").write_text(json.dumps({"rows": rows, "args": vars(args)}, default=str))
+    (reports / "bench.json").write_text(
+        json.dumps(
+            {
+                "rows": rows,
+                "metrics_cost": {"overall": overall, "rows": cost_rows},
+                "args": vars(args),
+            },
+            default=str,
+        )
+    )
     stack.log(f"bench took {time.monotonic() - started:.0f}s; results in {reports}/bench.md")
     failures = broken + sorted(set(bench.problems))
     if failures:
