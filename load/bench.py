@@ -7,14 +7,14 @@ Seeds a dedicated database like `make load`, then serves, side by side on loopba
 (`python -m example_api.serve`), its twin with METRICS_ENABLED=false and the hello app
 (`python -m load.hello_wsgi`) with the same granian options and sizes. wrk (load/bench.lua)
 measures, in interleaved rounds, the hello app, GET one booking, the list of a user's
-bookings and POST a booking, each endpoint on both APIs back to back. Per round, each
-endpoint's req/s is divided by the hello app's of the same round, so the machine's load
-cancels; the bench fails when the median ratio falls below its budget in load/budgets.toml
-[bench], or on any unexpected status or socket error. CPU per request is read from /proc for
-the server's own processes (PostgreSQL and wrk excluded); the metrics' cost is the median, over
-every round of every endpoint, of CPU per request with metrics on over off; it fails above
-[bench.metrics].
-Writes reports/bench/bench.md and bench.json; stops everything it started, also on failure.
+bookings and POST a booking. Per round, each endpoint's req/s is divided by the hello app's
+of the same round, so the machine's load cancels; the bench fails when the median ratio falls
+below its budget in load/budgets.toml [bench], or on any unexpected status or socket error.
+CPU per request is read from /proc for the server's own processes (PostgreSQL and wrk
+excluded). Then, each round, every endpoint runs on the API and its twin at the same time
+(two wrk): the metrics' cost is CPU per request on one over the other (load/bench_cost.py),
+and fails above [bench.metrics]. Writes reports/bench/bench.md and bench.json; stops
+everything it started, also on failure.
 """
 # ruff: noqa: S603 - fixed argument lists
 
@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from load import stack
+from load.bench_cost import Pairs, cost_table, metrics_cost
 
 BUDGETS = Path(__file__).with_name("budgets.toml")
 POST_STRIDE_HOURS = 2000  # per wrk thread and POST run: far more hours than a run books
@@ -54,17 +55,10 @@ ENDPOINTS = (
     Target("GET /users/{id}/bookings/", "list_bookings"),
     Target("POST /bookings/", "create_booking", ok=(201,)),
 )
-OFF = " (metrics off)"
-# Each endpoint beside its metrics-off twin, so a round measures both under the same load.
-PAIRS = tuple((t, replace(t, name=t.name + OFF, metrics=False)) for t in ENDPOINTS)
-TARGETS = (HELLO, *itertools.chain.from_iterable(PAIRS))
-
-
-def round_order(number: int) -> tuple[Target, ...]:
-    """Every target once; on and off swap places every other round, so neither is always
-    the one that runs after the other (a machine's load drifts within a round)."""
-    pairs = PAIRS if number % 2 else tuple((off, on) for on, off in PAIRS)
-    return (HELLO, *itertools.chain.from_iterable(pairs))
+TARGETS = (HELLO, *ENDPOINTS)
+# Each endpoint and its metrics-off twin, measured at the same time (two wrk at once): both
+# see the same load, which one after the other, on a busy machine, they do not.
+PAIRS = tuple((t, replace(t, name=t.name + " (metrics off)", metrics=False)) for t in ENDPOINTS)
 
 
 @dataclass
@@ -99,12 +93,23 @@ class Bench:
         resources = str(self.seed.with_suffix(".resources.txt"))
         return [target.mode, tokens, resources, str(first_hour + offset), str(POST_STRIDE_HOURS)]
 
-    def run(self, target: Target, seconds: int) -> Sample | None:
-        """One wrk run; None when it completed no request (a warm-up on a busy machine may)."""
-        server = self.hello if target is HELLO else self.api if target.metrics else self.api_off
-        cpu_before = server.cpu_seconds()
-        result = wrk(server.port, self.lua_args(target), seconds=seconds, args=self.args)
-        cpu = server.cpu_seconds() - cpu_before
+    def server(self, target: Target) -> stack.Server:
+        return self.hello if target is HELLO else self.api if target.metrics else self.api_off
+
+    def run(self, *targets: Target, seconds: int) -> list[Sample | None]:
+        """One wrk per target, all at once (each on its own server); a None for a target
+        that completed no request (a warm-up on a busy machine may)."""
+        servers = [self.server(target) for target in targets]
+        cpu_before = [server.cpu_seconds() for server in servers]
+        runs = [
+            start_wrk(server.port, self.lua_args(t), seconds=seconds, args=self.args)
+            for server, t in zip(servers, targets, strict=True)
+        ]
+        results = [wrk_result(run, t.name, seconds) for run, t in zip(runs, targets, strict=True)]
+        cpu = [s.cpu_seconds() - before for s, before in zip(servers, cpu_before, strict=True)]
+        return [self.sample(*done) for done in zip(targets, results, cpu, strict=True)]
+
+    def sample(self, target: Target, result: Any, cpu: float) -> Sample | None:
         self.problems += [
             f"{target.name}: {count} x status {status}"
             for status, count in result["statuses"].items()
@@ -122,39 +127,65 @@ class Bench:
         )
 
 
-def wrk(port: int, lua_args: list[str], *, seconds: int, args: argparse.Namespace) -> Any:
+def start_wrk(
+    port: int, lua_args: list[str], *, seconds: int, args: argparse.Namespace
+) -> subprocess.Popen[str]:
     cmd = [
         *(shutil.which("wrk") or "wrk", f"-t{args.threads}", f"-c{args.connections}"),
         *(f"-d{seconds}s", "--timeout", "5s", "-s", "load/bench.lua"),
         *(f"http://{stack.HOST}:{port}", "--", *lua_args),
     ]
-    done = subprocess.run(
-        cmd, cwd=stack.ROOT, capture_output=True, text=True, timeout=seconds + 30, check=False
+    return subprocess.Popen(
+        cmd, cwd=stack.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    for line in done.stdout.splitlines():
+
+
+def wrk_result(run: subprocess.Popen[str], name: str, seconds: int) -> Any:
+    try:
+        out, err = run.communicate(timeout=seconds + 30)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        out, err = run.communicate()
+    for line in out.splitlines():
         if line.startswith("WRK "):
             return json.loads(line[4:])
-    raise SystemExit(f"wrk gave no result for {lua_args[0]}:\n{done.stdout}\n{done.stderr}")
+    raise SystemExit(f"wrk gave no result for {name}:\n{out}\n{err}")
 
 
-def measure(bench: Bench) -> dict[str, list[Sample | None]]:
-    """A warm-up, then rounds: every target once per round, in the same order."""
+def measure(bench: Bench) -> tuple[dict[str, list[Sample | None]], Pairs[Sample]]:
+    """A warm-up, then rounds: every target once per round, in the same order, then each
+    endpoint at the same time as its metrics-off twin."""
     for target in TARGETS:
-        bench.run(target, bench.args.warmup)
+        bench.run(target, seconds=bench.args.warmup)
+    for pair in PAIRS:
+        bench.run(*pair, seconds=bench.args.warmup)
     samples: dict[str, list[Sample | None]] = {t.name: [] for t in TARGETS}
+    pairs: Pairs[Sample] = {on.name: [] for on, _ in PAIRS}
     for number in range(1, bench.args.rounds + 1):
         stack.log(f"round {number}/{bench.args.rounds}")
-        for target in round_order(number):
-            sample = bench.run(target, bench.args.seconds)
+        for target in TARGETS:
+            (sample,) = bench.run(target, seconds=bench.args.seconds)
             samples[target.name].append(sample)
-            if not sample:
-                bench.problems.append(f"{target.name}: no request completed in round {number}")
-            else:
-                stack.log(
-                    f"  {target.name:<26} {sample.rps:8.0f} req/s  p50 {sample.p50_ms:6.2f} ms"
-                    f"  p99 {sample.p99_ms:7.2f} ms  cpu {sample.cpu_us:6.0f} us/req"
-                )
-    return samples
+            log_sample(bench, target, sample, number)
+        for on, off in PAIRS:
+            with_metrics, without = bench.run(on, off, seconds=bench.args.seconds)
+            log_sample(bench, on, with_metrics, number, " (beside its twin)")
+            log_sample(bench, off, without, number)
+            if with_metrics and without:
+                pairs[on.name].append((with_metrics, without))
+    return samples, pairs
+
+
+def log_sample(
+    bench: Bench, target: Target, sample: Sample | None, number: int, note: str = ""
+) -> None:
+    if not sample:
+        bench.problems.append(f"{target.name}: no request completed in round {number}")
+        return
+    stack.log(
+        f"  {target.name + note:<44} {sample.rps:8.0f} req/s  p50 {sample.p50_ms:6.2f} ms"
+        f"  p99 {sample.p99_ms:7.2f} ms  cpu {sample.cpu_us:6.0f} us/req"
+    )
 
 
 def summarize(
@@ -173,53 +204,12 @@ def summarize(
             row[key] = statistics.median(getattr(s, key) for s in runs) if runs else 0.0
         row["ratio"] = statistics.median(ratios) if ratios else 0.0
         row["budget"] = budgets.get(target.name)
-        if target.metrics and target is not HELLO and row["budget"] is None:
+        if target is not HELLO and row["budget"] is None:
             broken.append(f"{target.name}: no budget in {BUDGETS.name} [bench.min_ratio]")
         elif row["budget"] is not None and row["ratio"] < row["budget"]:
             broken.append(f"{target.name}: ratio {row['ratio']:.4f} < budget {row['budget']}")
         rows.append(row)
     return rows, broken
-
-
-def metrics_cost(samples: dict[str, list[Sample | None]]) -> tuple[list[dict[str, Any]], float]:
-    """Per endpoint and round, CPU per request with metrics on over the same with them off
-    (the two ran back to back). The overhead is the median of all those ratios, minus 1:
-    one round's ratio moves by +-10 % on a busy machine, the median of 15 by far less."""
-    rows, every = [], []
-    for on, off in PAIRS:
-        both = zip(samples[on.name], samples[off.name], strict=True)
-        pairs = [(a, b) for a, b in both if a and b and b.cpu_us]
-        cpu = [a.cpu_us / b.cpu_us for a, b in pairs]
-        every += cpu
-        rows.append(
-            {
-                "target": on.name,
-                "cpu_us_on": statistics.median(a.cpu_us for a, _ in pairs) if pairs else 0.0,
-                "cpu_us_off": statistics.median(b.cpu_us for _, b in pairs) if pairs else 0.0,
-                "cpu_ratios": [round(r, 4) for r in cpu],
-                "overhead": statistics.median(cpu) - 1 if cpu else float("nan"),
-                "rps_ratio": statistics.median(a.rps / b.rps for a, b in pairs) if pairs else 0.0,
-            }
-        )
-    return rows, statistics.median(every) - 1 if every else float("nan")
-
-
-def cost_table(rows: list[dict[str, Any]], overall: float, limit: float) -> list[str]:
-    lines = [
-        f"Metrics' cost: CPU per request with metrics on over off, median of every round of "
-        f"every endpoint: {overall:+.1%} (budget {limit:.0%}).",
-        "",
-        "| endpoint | CPU us/req on | off | its own median | req/s on / off "
-        "| CPU on / off per round |",
-        "|---|---:|---:|---:|---:|---|",
-    ]
-    for r in rows:
-        rounds = ", ".join(f"{v:.3f}" for v in r["cpu_ratios"])
-        lines.append(
-            f"| {r['target']} | {r['cpu_us_on']:.0f} | {r['cpu_us_off']:.0f} "
-            f"| {r['overhead']:+.1%} | {r['rps_ratio']:.3f} | {rounds} |"
-        )
-    return lines
 
 
 def table(rows: list[dict[str, Any]]) -> list[str]:
@@ -283,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
                 server.log_path.unlink(missing_ok=True)
                 stack.log(f"starting {server.name} on {stack.HOST}:{server.port}")
                 server.start()
-            samples = measure(bench)
+            samples, paired = measure(bench)
         finally:
             bench.api_off.stop()
             bench.api.stop()
@@ -292,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
                 leftover.unlink()  # raw tokens of a database about to be dropped
     rows, broken = summarize(samples, config["min_ratio"])
     limit = config["metrics"]["max_cpu_overhead"]
-    cost_rows, overall = metrics_cost(samples)
+    cost_rows, overall = metrics_cost(paired)
     if not overall <= limit:  # NaN (no pair measured) fails too
         broken.append(f"metrics cost {overall:+.1%} CPU per request > {limit:.0%}")
     lines = [
