@@ -10,6 +10,9 @@ that the environment can override:
     BLOCKING_THREADS   threads per worker, one database connection each (default 2)
 
 2 workers x 2 threads was chosen by measurement on a 2-core host (docs/performance.md).
+
+Before the workers start, each server start gets a fresh directory for the workers' metric
+values (PROMETHEUS_MULTIPROC_DIR, example_api/metrics/processes.py), removed when it exits.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from typing import Any
 
 from granian import Granian
 from granian.constants import Interfaces
+
+from example_api.metrics import processes
 
 DEFAULT_WORKERS = 2
 DEFAULT_THREADS = 2
@@ -67,7 +72,11 @@ def granian_options(config: ServeConfig) -> dict[str, Any]:
 
 
 def main() -> None:
-    Granian(TARGET, **granian_options(ServeConfig.from_env())).serve()
+    clean_up = processes.prepare(os.environ)
+    try:
+        Granian(TARGET, **granian_options(ServeConfig.from_env())).serve()
+    finally:
+        clean_up()
 
 
 if __name__ == "__main__":

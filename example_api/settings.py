@@ -80,6 +80,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# --- metrics (docs/operations.md): Prometheus text at METRICS_PATH, for loopback only -------
+# The path is fixed: the nginx role proxies exactly this one to the live instance.
+METRICS_PATH = "/metrics"
+# Off: no request metrics middleware and /metrics answers 404 (`make bench` compares both).
+METRICS_ENABLED = env_bool("METRICS_ENABLED", default=True)
+if METRICS_ENABLED:
+    MIDDLEWARE.insert(0, "example_api.metrics.middleware.RequestMetricsMiddleware")
+
 ROOT_URLCONF = "example_api.urls"
 WSGI_APPLICATION = "example_api.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
@@ -220,7 +228,7 @@ if not DEBUG:
     # TLS ends at nginx, which sets X-Forwarded-Proto; probes on loopback stay on plain HTTP.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", f"^{METRICS_PATH.lstrip('/')}$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)

@@ -46,3 +46,7 @@ ASSISTANT_REQUESTS = _api("submit_assistant_request")
 
 def assistant_request_url(request_id: int | str) -> str:
     return _api("get_assistant_request", request_id=request_id)
+
+
+# Not part of the API (no OpenAPI entry): loopback only, see example_api/metrics/exposition.py.
+METRICS = reverse("metrics")

@@ -25,6 +25,13 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from example_api.accounts.models import ApiToken
+from example_api.metrics.instruments import TOKEN_CACHE
+
+# Bound once: these run on every authenticated request.
+_LOCAL_HIT = TOKEN_CACHE.labels("local", "hit")
+_LOCAL_MISS = TOKEN_CACHE.labels("local", "miss")
+_SHARED_HIT = TOKEN_CACHE.labels("shared", "hit")
+_SHARED_MISS = TOKEN_CACHE.labels("shared", "miss")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +69,10 @@ class TokenResolver:
         key_hash = hash_token(raw_token)
         entry = self._local.get(key_hash)
         if entry is not None and entry[0] > self._clock():
+            _LOCAL_HIT.inc()
             principal: Principal | None = entry[1]
         else:
+            _LOCAL_MISS.inc()
             principal = self._from_shared_cache(key_hash) or self._from_database(key_hash)
             if principal is not None:
                 self._remember(key_hash, principal)
@@ -92,7 +101,11 @@ class TokenResolver:
     @staticmethod
     def _from_shared_cache(key_hash: str) -> Principal | None:
         cached = cache.get(_shared_key(key_hash))
-        return None if cached is None else Principal(*cached)
+        if cached is None:
+            _SHARED_MISS.inc()
+            return None
+        _SHARED_HIT.inc()
+        return Principal(*cached)
 
     @staticmethod
     def _from_database(key_hash: str) -> Principal | None:

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class BookingsConfig(AppConfig):
     name = "example_api.bookings"
     label = "bookings"
+
+    def ready(self) -> None:
+        from example_api.bookings import outcomes
+        from example_api.bookings.signals import booking_created
+
+        booking_created.connect(outcomes.count_created, dispatch_uid="booking-outcomes")

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from example_api.accounts.errors import UserNotFound
 from example_api.accounts.models import User
-from example_api.bookings import rules, selectors, signals
+from example_api.bookings import outcomes, rules, selectors, signals
 from example_api.bookings.errors import BookingOverlap, ResourceNameTaken, ResourceNotFound
 from example_api.bookings.models import Booking, BookingStatus, Resource
+from example_api.errors import DomainError
 
 EXCLUSION_VIOLATION = "23P01"  # PostgreSQL's SQLSTATE for an exclusion constraint
 
@@ -35,11 +36,15 @@ def create_booking(
         return _create_booking(
             user_id=user_id, resource_id=resource_id, start=start, end=end, note=note
         )
+    except DomainError as error:
+        outcomes.count_refused(error)
+        raise
     except IntegrityError as exc:
         # Caught outside the transaction, which has rolled back: no savepoint needed.
         if getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION:
             log.info("booking conflict", resource_id=resource_id, caught_by="constraint")
-            raise BookingOverlap() from None
+            outcomes.count_refused(overlap := BookingOverlap())
+            raise overlap from None
         raise
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from example_api.health.views import migrations_pending
+from example_api.health.checks import migrations_pending
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

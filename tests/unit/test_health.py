@@ -1,9 +1,11 @@
+import socket
+import time
 from unittest import mock
 
 import pytest
 from django.db.utils import OperationalError
 
-from example_api.health import views
+from example_api.health import checks
 from tests.endpoints import HEALTHZ, READYZ, RESOURCES
 
 pytestmark = pytest.mark.django_db
@@ -11,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fresh_probe_state(monkeypatch):
-    monkeypatch.setattr(views, "_schema_current", False)
+    monkeypatch.setattr(checks, "_schema_current", False)
 
 
 def test_healthz(api):
@@ -23,24 +25,63 @@ def test_healthz(api):
 def test_readyz_when_database_answers_and_schema_is_current(api):
     response = api.get(READYZ)
     assert response.status_code == 200
-    assert response.json()["status"] == "ok"
+    # SQLite, no REDIS_URL: no Redis and no queue to reach (jobs run inline).
+    assert response.json() == {
+        "status": "ok",
+        "version": "dev",
+        "checks": {"database": "ok", "redis": "not used", "queue": "not used"},
+    }
 
 
 def test_readyz_reports_pending_migrations(api):
-    with mock.patch.object(views, "migrations_pending", return_value=True):
+    with mock.patch.object(checks, "migrations_pending", return_value=True):
         response = api.get(READYZ)
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "reason": "migrations pending"}
+    assert response.json()["reason"] == "database: migrations pending"
+    assert response.json()["failed"] == ["database"]
 
 
 def test_readyz_reports_a_database_error(api):
-    with mock.patch.object(views, "call_command", side_effect=OperationalError):
+    with mock.patch.object(checks, "call_command", side_effect=OperationalError):
         response = api.get(READYZ)
     assert response.status_code == 503
     assert response.json() == {
         "status": "unavailable",
-        "reason": "database error: OperationalError",
+        "version": "dev",
+        "reason": "database: OperationalError",
+        "failed": ["database"],
+        "checks": {"database": "OperationalError", "redis": "not used", "queue": "not used"},
     }
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # nothing listens there once the socket is closed
+
+
+def test_readyz_says_redis_is_down(api, settings):
+    settings.REDIS_URL = f"redis://127.0.0.1:{closed_port()}/0"
+    response = api.get(READYZ)
+    assert response.status_code == 503
+    body = response.json()
+    assert (body["failed"], body["reason"]) == (["redis"], "redis: ConnectionError")
+    assert body["checks"]["database"] == "ok"
+    assert "127.0.0.1" not in response.content.decode()  # the probe is public
+
+
+def test_readyz_gives_up_on_a_redis_that_never_answers(api, settings):
+    # A listening socket nobody accepts on: the connection opens, PING gets no reply.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        settings.REDIS_URL = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        started = time.monotonic()
+        response = api.get(READYZ)
+        elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json()["checks"]["redis"] == "TimeoutError"
+    assert checks.TIMEOUT_SECONDS <= elapsed < checks.TIMEOUT_SECONDS + 2
 
 
 def test_probes_answer_any_host_but_the_api_does_not(api):

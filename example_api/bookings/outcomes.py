@@ -1,0 +1,26 @@
+"""What became of each booking request, counted where the domain decides (the booking
+outcomes metric, docs/operations.md):
+
+- created: a receiver of `booking_created`, counted once the booking's transaction commits;
+- conflict: BookingOverlap, from the service's precheck or the exclusion constraint;
+- refused: any other domain error of create_booking (a rule of rules.py, an unknown
+  resource), labelled with its error code."""
+
+from django.db import transaction
+
+from example_api.bookings.errors import BookingOverlap
+from example_api.errors import DomainError
+from example_api.metrics.instruments import BOOKING_OUTCOMES
+
+_CREATED = BOOKING_OUTCOMES.labels("created", "")
+
+
+def count_created(**kwargs: object) -> None:
+    """`booking_created` receiver (connected in apps.py); the signal is sent inside the
+    transaction, which may still roll back."""
+    transaction.on_commit(_CREATED.inc)
+
+
+def count_refused(error: DomainError) -> None:
+    outcome = "conflict" if isinstance(error, BookingOverlap) else "refused"
+    BOOKING_OUTCOMES.labels(outcome, error.code.value).inc()
