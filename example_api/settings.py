@@ -172,7 +172,13 @@ REDIS_URL = env_str("REDIS_URL")
 # parses the replies in C.
 CACHES = {
     "default": (
-        {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that stops answering fails a request within seconds (1 s a try,
+            # redis-py tries up to 3 times) instead of holding its worker thread for good.
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

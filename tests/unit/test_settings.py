@@ -1,7 +1,12 @@
 """Settings come from the environment, and production refuses to start on unsafe ones."""
 
+import socket
+import time
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django_redis.cache import RedisCache
+from redis.exceptions import TimeoutError as RedisTimeout
 
 from example_api.env import env_bool, env_int, env_list
 
@@ -71,3 +76,19 @@ def test_postgres_url_options_are_kept_next_to_the_pool(load_settings):
         DB_POOL_MAX_SIZE="6",
     )["DATABASES"]["default"]["OPTIONS"]
     assert (options["sslmode"], options["pool"]["max_size"]) == ("require", 6)
+
+
+def test_a_redis_that_never_answers_fails_the_cache_within_seconds(load_settings):
+    """The socket timeouts of CACHES: a hung Redis costs a request seconds, not its thread
+    (1 s per try; redis-py retries a timed-out command, by default up to 3 tries in all)."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        config = load_settings(
+            SECRET_KEY=REAL_SECRET, REDIS_URL=f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        )["CACHES"]["default"]
+        backend = RedisCache(config["LOCATION"], {"OPTIONS": config["OPTIONS"]})
+        started = time.monotonic()
+        with pytest.raises(RedisTimeout):
+            backend.get("token:any")
+        assert time.monotonic() - started < 6
