@@ -1,7 +1,7 @@
 """`make load` / `make load-smoke`: the production stack on loopback under locust, with budgets.
 
     python -m load.run            # the full run (load/budgets.toml [run])
-    python -m load.run --smoke    # about two minutes, for CI ([smoke])
+    python -m load.run --smoke    # about 2.5 minutes, for CI ([smoke])
 
 Creates a dedicated PostgreSQL database and uses a dedicated Redis db, migrates, seeds
 (~1,000 users, ~10,000 bookings), serves the API as production does (`python -m
