@@ -7,11 +7,11 @@
 LOAD_RUN := $(UV) run --frozen --group load
 
 .PHONY: load
-load: install ## Load test: locust on the production stack, p50/p95/p99 budgets per endpoint (load/budgets.toml)
+load: install ## Load test: locust on the production stack, without and with assistant traffic; budgets in load/budgets.toml
 	$(LOAD_RUN) python -m load.run
 
 .PHONY: load-smoke
-load-smoke: install ## Short load test (about 90 s) with the same budgets; CI runs it
+load-smoke: install ## Short load test (about 2.5 min) with the same budgets, assistant traffic included; CI runs it
 	$(LOAD_RUN) python -m load.run --smoke
 
 .PHONY: bench

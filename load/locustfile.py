@@ -7,22 +7,34 @@ a success), and cancels some of what it booked. Nobody browses before every user
 in: the logins' hashing takes whole cores on purpose, and the other endpoints' budgets gate
 the steady state, not a queue behind the ramp.
 
-Needs LOAD_SEED_FILE (written by load/seed.py), LOAD_PASSWORD and LOAD_USERS (how many users
-the run starts). Started by load/run.py.
+Once everyone has logged in, the run goes through timed blocks (LOAD_BLOCKS, e.g.
+"warmup:8,without:25,with:50,without:25"). In `with` blocks LOAD_ASSISTANT_USERS more
+users post sentences to the booking assistant and poll each request until it is answered;
+in the others they wait. Every request is recorded with the block it started in
+(LOAD_SAMPLES_FILE, CSV), so one run measures the same mix with and without assistant
+traffic; the runner stops itself after the last block.
+
+Needs LOAD_SEED_FILE (written by load/seed.py), LOAD_PASSWORD, LOAD_USERS (how many users the
+run starts, assistant users included), LOAD_BLOCKS, LOAD_SAMPLES_FILE, LOAD_ASSISTANT_USERS,
+LOAD_ASSISTANT_THINK ("min,max" seconds between a user's requests). Started by load/run.py.
 """
 # ruff: noqa: S311 - random here picks test actions, not secrets
 
+import csv
 import itertools
 import json
 import os
 import random
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import gevent
 from gevent.event import Event
-from locust import between, task
+from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
+from locust.env import Environment
 
 API = "/api/v1"
 _SEED: dict[str, Any] = json.loads(open(os.environ["LOAD_SEED_FILE"]).read())  # noqa: SIM115
@@ -35,6 +47,62 @@ _USER_COUNT = int(os.environ["LOAD_USERS"])
 _logged_in = itertools.count(1)
 _everyone_logged_in = Event()
 LOGIN_RAMP_TIMEOUT_SECONDS = 120
+_BLOCKS = [
+    (phase, float(seconds))
+    for phase, seconds in (block.split(":") for block in os.environ["LOAD_BLOCKS"].split(","))
+]
+_ASSISTANT_USERS = int(os.environ["LOAD_ASSISTANT_USERS"])
+_THINK = [float(s) for s in os.environ["LOAD_ASSISTANT_THINK"].split(",")]
+POLL_SECONDS = 1.0  # how often a client asks whether its assistant request is answered
+POLL_GIVE_UP_SECONDS = 120
+_blocks_started: list[float] = []  # the wall-clock start of the first block, once known
+_samples: list[tuple[int, str, str, float, int, int]] = []
+
+
+def block_at(moment: float) -> tuple[int, str]:
+    """The block a moment falls in (index, phase): "login" before the first, "after" past
+    the last."""
+    if not _blocks_started or moment < _blocks_started[0]:
+        return -1, "login"
+    elapsed = moment - _blocks_started[0]
+    for index, (phase, seconds) in enumerate(_BLOCKS):
+        if elapsed < seconds:
+            return index, phase
+        elapsed -= seconds
+    return len(_BLOCKS), "after"
+
+
+def phase_at(moment: float) -> str:
+    return block_at(moment)[1]
+
+
+@events.init.add_listener
+def _on_init(environment: Environment, **kwargs: Any) -> None:
+    def run_blocks() -> None:
+        _everyone_logged_in.wait(timeout=LOGIN_RAMP_TIMEOUT_SECONDS)
+        _blocks_started.append(time.time())
+        gevent.sleep(sum(seconds for _, seconds in _BLOCKS))
+        if environment.runner is not None:
+            environment.runner.quit()
+
+    gevent.spawn(run_blocks)
+
+
+@events.request.add_listener
+def _on_request(
+    name: str, response_time: float, response: Any, exception: Any, start_time: float, **kw: Any
+) -> None:
+    status = getattr(response, "status_code", 0) or 0
+    block, phase = block_at(start_time)
+    _samples.append((block, phase, name, response_time, status, int(bool(exception))))
+
+
+@events.quitting.add_listener
+def _write_samples(environment: Environment, **kwargs: Any) -> None:
+    with open(os.environ["LOAD_SAMPLES_FILE"], "w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(("block", "phase", "name", "ms", "status", "failed"))
+        writer.writerows(_samples)
 
 
 def _claim_user() -> dict[str, Any]:
@@ -43,8 +111,8 @@ def _claim_user() -> dict[str, Any]:
         return _USERS[next(_next_user) % len(_USERS)]
 
 
-class ApiClient(FastHttpUser):
-    wait_time = between(0.2, 1.0)
+class LoggedInUser(FastHttpUser):
+    abstract = True
 
     def on_start(self) -> None:
         account = _claim_user()
@@ -70,6 +138,10 @@ class ApiClient(FastHttpUser):
                 response.failure(f"login answered {response.status_code}")
                 return
             self.headers = {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+class ApiClient(LoggedInUser):
+    wait_time = between(0.2, 1.0)
 
     def _read(self, path: str, name: str) -> None:
         """An authenticated GET that must answer 200; `name` groups it in the report."""
@@ -137,6 +209,51 @@ class ApiClient(FastHttpUser):
         ) as response:
             if response.status_code != 204:
                 response.failure(f"status {response.status_code}")
+
+
+class AssistantClient(LoggedInUser):
+    """Asks the booking assistant in `with` blocks: posts a sentence (202 at once), polls
+    until the request is proposed or failed, thinks, asks again."""
+
+    fixed_count = _ASSISTANT_USERS
+    wait_time = between(*_THINK)
+
+    @task
+    def ask(self) -> None:
+        if phase_at(time.time()) != "with":
+            # Idle until the next `with` block, then start within a second (not all at once).
+            while phase_at(time.time()) != "with":
+                gevent.sleep(0.1)
+            gevent.sleep(random.uniform(0, 1))
+        with self.client.post(
+            f"{API}/assistant/requests/",
+            json={"text": "A room tomorrow 10 to 11 for the design review", "time_zone": "UTC"},
+            headers=self.headers,
+            name="POST /assistant/requests/",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 202:
+                response.failure(f"status {response.status_code}: {response.text[:200]}")
+                return
+            request_id = response.json()["id"]
+        give_up = time.monotonic() + POLL_GIVE_UP_SECONDS
+        state = "pending"
+        while state == "pending" and time.monotonic() < give_up:
+            gevent.sleep(POLL_SECONDS)
+            if phase_at(time.time()) != "with":
+                return  # the block is over: the request's outcome is read from the database
+            with self.client.get(
+                f"{API}/assistant/requests/{request_id}/",
+                headers=self.headers,
+                name="GET /assistant/requests/{id}/",
+                catch_response=True,
+            ) as response:
+                if response.status_code != 200:
+                    response.failure(f"status {response.status_code}")
+                    return
+                state = response.json()["state"]
+                if state == "failed":
+                    response.failure(f"assistant request failed: {response.json()['code']}")
 
 
 def _now() -> datetime:

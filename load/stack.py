@@ -105,19 +105,16 @@ def run(cmd: Sequence[str], env: dict[str, str], timeout: float = 300) -> None:
 
 
 @dataclass
-class Server:
-    """A server process group started by us; stop() ends exactly that group."""
+class Process:
+    """A process group started by us (its own session); stop() ends exactly that group."""
 
     name: str
     cmd: list[str]
-    port: int
     log_path: Path
     env: dict[str, str] = field(repr=False)
     proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
-    def start(self, ready_path: str = "/healthz", timeout: float = 60) -> None:
-        if not port_is_free(self.port):
-            raise SystemExit(f"port {self.port} on {HOST} is in use; set another with --port")
+    def launch(self) -> subprocess.Popen[bytes]:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as out:
             self.proc = subprocess.Popen(
@@ -128,21 +125,7 @@ class Server:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + timeout
-        url = f"http://{HOST}:{self.port}{ready_path}"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                code = self.proc.returncode
-                raise SystemExit(f"{self.name} exited with {code}; see {self.log_path}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise SystemExit(f"{self.name} not ready on {url} after {timeout}s; see {self.log_path}")
+        return self.proc
 
     def cpu_seconds(self) -> float:
         """CPU time used so far by every process of the group (master and workers).
@@ -177,13 +160,55 @@ class Server:
             os.killpg(pgid, signal.SIGKILL)
 
 
+class Worker(Process):
+    """A process that serves no HTTP (a job worker)."""
+
+    def start(self, settle: float = 2.0) -> None:
+        proc = self.launch()
+        time.sleep(settle)  # a worker that cannot start (settings, database) exits at once
+        if proc.poll() is not None:
+            raise SystemExit(f"{self.name} exited with {proc.returncode}; see {self.log_path}")
+
+
+@dataclass(kw_only=True)
+class Server(Process):
+    """A process that serves HTTP on HOST:port."""
+
+    port: int
+
+    def start(self, ready_path: str = "/healthz", timeout: float = 60) -> None:
+        if not port_is_free(self.port):
+            raise SystemExit(f"port {self.port} on {HOST} is in use; set another with --port")
+        proc = self.launch()
+        deadline = time.monotonic() + timeout
+        url = f"http://{HOST}:{self.port}{ready_path}"
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise SystemExit(f"{self.name} exited with {proc.returncode}; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"{self.name} not ready on {url} after {timeout}s; see {self.log_path}")
+
+
 def serve(module: str, *, port: int, log_path: Path, env: dict[str, str]) -> Server:
     """`python -m <module>`, which serves like example_api.serve: HOST/PORT from here, the
     sizes (WEB_CONCURRENCY, BLOCKING_THREADS) from `env` or example_api.serve's defaults."""
     config = ServeConfig.from_env(env)
     name = f"{module} (granian wsgi {config.workers}x{config.threads})"
     cmd = [sys.executable, "-m", module]
-    return Server(name, cmd, port, log_path, env | {"HOST": HOST, "PORT": str(port)})
+    return Server(
+        name=name,
+        cmd=cmd,
+        port=port,
+        log_path=log_path,
+        env=env | {"HOST": HOST, "PORT": str(port)},
+    )
 
 
 @contextmanager
@@ -204,7 +229,7 @@ def services(*, db_name: str, redis_db: int, keep_db: bool = False) -> Iterator[
 
 
 def prepare(env: dict[str, str], seed_out: Path, password: str) -> None:
-    """Migrate and seed the dedicated database."""
+    """Migrate, seed and vacuum the dedicated database."""
     log("migrating")
     run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], env)
     log("seeding")
@@ -212,3 +237,7 @@ def prepare(env: dict[str, str], seed_out: Path, password: str) -> None:
         [sys.executable, "-m", "load.seed", "--out", str(seed_out)],
         env | {"LOAD_PASSWORD": password},
     )
+    # A freshly seeded table is what autovacuum and autoanalyze get to first: do it now, so
+    # they do not run during the first seconds of measurement.
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")

@@ -1,13 +1,27 @@
 """A fake OpenAI-compatible chat-completions server on loopback, for the assistant's tests.
 
 Each test scripts the replies in order (`server.script(reply, ...)`); a request past the
-script gets a 500. Good answers are built from the openai SDK's own types, so their shape is
-the real one. Every request body is kept (`server.requests`) with the time it arrived."""
+script gets a 500, or, given a `responder`, whatever it builds from the request. Good answers
+are built from the openai SDK's own types, so their shape is the real one. Every request body
+is kept (`server.requests`) with the time it arrived.
 
+The load test runs it as a process that answers every request with a valid proposal after a
+model-like delay (`Proposer`):
+
+    python -m tests.fakes.openai_server --port 18201 --latency 1.0 3.0
+"""
+
+import argparse
 import json
+import random
+import re
+import signal
+import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -64,11 +78,14 @@ class Received:
 
 
 class FakeOpenAI:
-    def __init__(self) -> None:
+    def __init__(
+        self, *, port: int = 0, responder: Callable[[dict[str, Any]], Reply] | None = None
+    ) -> None:
         self.requests: list[Received] = []
         self._replies: list[Reply] = []
+        self._responder = responder
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True  # a hanging reply must not block shutdown
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -81,9 +98,11 @@ class FakeOpenAI:
         with self._lock:
             self._replies.extend(replies)
 
-    def _next(self) -> Reply:
+    def _next(self, body: dict[str, Any]) -> Reply:
         with self._lock:
-            return self._replies.pop(0) if self._replies else error(500, "script exhausted")
+            if self._replies:
+                return self._replies.pop(0)
+        return self._responder(body) if self._responder else error(500, "script exhausted")
 
     def __enter__(self) -> "FakeOpenAI":
         self._thread.start()
@@ -102,8 +121,20 @@ class FakeOpenAI:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 auth = self.headers.get("Authorization", "")
                 fake.requests.append(Received(time.monotonic(), body, auth))
-                reply = fake._next() if self.path == "/v1/chat/completions" else error(404, "no")
+                chat = self.path == "/v1/chat/completions"
+                reply = fake._next(body) if chat else error(404, "no")
                 time.sleep(reply.delay)
+                self._send(reply)
+
+            def do_GET(self) -> None:
+                # The model list, as the real API has it: what a readiness check can ask.
+                if self.path == "/v1/models":
+                    models = {"object": "list", "data": [_MODEL]}
+                    self._send(Reply(body=json.dumps(models)))
+                else:
+                    self._send(error(404, "no"))
+
+            def _send(self, reply: Reply) -> None:
                 payload = reply.body.encode()
                 try:
                     self.send_response(reply.status)
@@ -120,3 +151,65 @@ class FakeOpenAI:
                 pass  # keep test output clean
 
         return Handler
+
+
+_MODEL = {"id": "fake-model", "object": "model", "created": 0, "owned_by": "slipway-tests"}
+_NOW = re.compile(r"It is now \w+ (\d{4}-\d\d-\d\dT\d\d:\d\d)")
+
+
+@dataclass
+class Proposer:
+    """Answers like a model that understood: one listed resource (the one the sentence names,
+    else any), tomorrow for an hour in the user's local time, after `latency` seconds (drawn
+    uniformly between the two bounds)."""
+
+    latency: tuple[float, float] = (1.0, 3.0)
+    answered: int = 0
+
+    def __call__(self, body: dict[str, Any]) -> Reply:
+        messages = body.get("messages", [])
+        system = next((m["content"] for m in messages if m.get("role") == "system"), "")
+        sentence = next((m["content"] for m in messages if m.get("role") == "user"), "")
+        names = [line[2:] for line in system.splitlines() if line.startswith("- ")]
+        named = [name for name in names if name.lower() in sentence.lower()]
+        found = _NOW.search(system)
+        if not names or found is None:
+            return error(400, "not a booking prompt")
+        now = datetime.fromisoformat(found.group(1))
+        start = (now + timedelta(days=1)).replace(hour=random.randint(8, 17), minute=0)
+        reply = proposal(
+            resource=(named or [random.choice(names)])[0],
+            start=f"{start:%Y-%m-%dT%H:%M}",
+            end=f"{start + timedelta(hours=1):%Y-%m-%dT%H:%M}",
+            note=sentence[:80],
+        )
+        reply.delay = random.uniform(*self.latency)
+        self.answered += 1
+        return reply
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="A fake OpenAI-compatible server (loopback)")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--latency", type=float, nargs=2, default=(1.0, 3.0), metavar="SECONDS")
+    args = parser.parse_args(argv)
+    proposer = Proposer(latency=(args.latency[0], args.latency[1]))
+    fake = FakeOpenAI(port=args.port, responder=proposer)
+
+    def _stop(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, _stop)
+    print(f"fake OpenAI on {fake.base_url}, latency {args.latency[0]}-{args.latency[1]} s")
+    sys.stdout.flush()
+    with fake:
+        try:
+            while True:
+                time.sleep(3600)
+        finally:
+            print(f"answered {proposer.answered} of {len(fake.requests)} completions")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
