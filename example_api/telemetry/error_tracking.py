@@ -31,13 +31,17 @@ def start() -> Callable[[BaseException], object]:
         # (Redis commands, the LLM client's prompts).
         auto_enabling_integrations=False,
         integrations=[
-            DjangoIntegration(),
+            # Errors only: none of the SDK's own spans (traces are OpenTelemetry's), which
+            # it would make around each middleware, signal receiver and cache call.
+            DjangoIntegration(middleware_spans=False, signals_spans=False, cache_spans=False),
             # Log lines are breadcrumbs, events are exceptions only. Otherwise the API's
             # "unhandled error" line becomes the event (its message structlog's event
             # dict printed whole), and the exception reported after it a duplicate.
             LoggingIntegration(level=logging.INFO, event_level=None),
         ],
         before_send=tag_request_id,
+        # No release-health session per request: the 5xx ratio is Prometheus' to alert on.
+        auto_session_tracking=False,
     )
     return sentry_sdk.capture_exception
 
