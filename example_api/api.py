@@ -19,6 +19,7 @@ from example_api.bookings.api import router as bookings_router
 from example_api.error_responses import domain_error_body, error_body
 from example_api.errors import DomainError
 from example_api.openapi import DocumentedAPI
+from example_api.telemetry import report_unhandled
 
 log = structlog.get_logger(__name__)
 
@@ -94,4 +95,5 @@ def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
 def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Never a traceback to the client; the log line carries it with the request id.
     log.exception("unhandled error", path=request.path)
+    report_unhandled(exc)
     return api.create_response(request, error_body(500, "internal server error"), status=500)

@@ -4,6 +4,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from example_api import telemetry
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example_api.settings")
 
+# Before the handler loads the middleware: tracing adds its own (example_api/telemetry).
+telemetry.start()
 application = get_wsgi_application()
