@@ -50,8 +50,9 @@ RESERVED = frozenset(
         "accounts", "aiosmtpd", "ansible", "assistant", "bookings", "conftest", "corsheaders",
         "dj_database_url", "django", "docker", "docs", "fastapi", "granian", "gunicorn",
         "health", "hypothesis", "jobs", "lab", "load", "locust", "manage", "mypy", "ninja",
-        "notifications", "openai", "procrastinate", "psycopg", "pydantic", "pytest", "redis",
-        "ruff", "schemathesis", "scripts", "settings", "structlog", "testcontainers", "tests",
+        "notifications", "openai", "opentelemetry", "procrastinate", "prometheus_client",
+        "psycopg", "pydantic", "pytest", "redis", "ruff", "schemathesis", "scripts",
+        "sentry_sdk", "settings", "structlog", "telemetry", "testcontainers", "tests",
         "uvicorn",
     }
 )  # fmt: skip
