@@ -1,6 +1,11 @@
 """Error tracking and traces cost nothing when their variables are unset: serving a request
-through the WSGI application imports neither SDK. With the variables set, the same script
-does import them (so the check can fail). A fresh interpreter each, as a worker starts."""
+through the WSGI application imports no Sentry, sets no tracer provider and patches nothing
+with an instrumentation. With the variables set, the same script finds all three (so the
+check can fail). A fresh interpreter each, as a worker starts.
+
+OpenTelemetry's API itself may be imported while unset: redis-py probes for it at import
+(`redis.observability`) and stays off unless configured. What costs, a provider and the
+instrumentations, is what is checked."""
 
 import json
 import os
@@ -10,7 +15,8 @@ import sys
 from tests.fakes.smtp_server import free_port
 from tests.integration.served_app import ROOT
 
-SDK_PACKAGES = ("sentry_sdk", "opentelemetry")
+# What exists only once a part has started: Sentry at all, and the instrumentations.
+STARTED = ("sentry_sdk", "opentelemetry.instrumentation")
 
 # Imports the WSGI module as granian does, serves the OpenAPI document (which loads the URLs,
 # the API and every router), then lists what of the SDKs got imported. os._exit: no SDK may
@@ -23,8 +29,11 @@ environ = {{"PATH_INFO": "/api/v1/openapi.json"}}
 setup_testing_defaults(environ)
 statuses = []
 body = b"".join(application(environ, lambda status, headers: statuses.append(status)))
-loaded = sorted({{name.split(".")[0] for name in sys.modules if name.startswith({SDK_PACKAGES!r})}})
-print(json.dumps({{"status": statuses[0], "loaded": loaded}}))
+started = {STARTED!r}
+loaded = sorted({{p for p in started for n in sys.modules if n == p or n.startswith(p + ".")}})
+trace = sys.modules.get("opentelemetry.trace")
+tracing = trace and type(trace.get_tracer_provider()).__name__
+print(json.dumps({{"status": statuses[0], "loaded": loaded, "provider": tracing or None}}))
 sys.stdout.flush()
 os._exit(0)
 """
@@ -47,7 +56,10 @@ def served_once(**env: str) -> dict[str, object]:
 
 
 def test_unset_variables_import_neither_sdk():
-    assert served_once() == {"status": "200 OK", "loaded": []}
+    served = served_once()
+    assert served["status"] == "200 OK"
+    assert served["loaded"] == []
+    assert served["provider"] in (None, "ProxyTracerProvider")  # the API's no-op default
 
 
 def test_set_variables_import_both():
@@ -55,4 +67,4 @@ def test_set_variables_import_both():
     served = served_once(
         SENTRY_DSN=f"http://key@{nowhere}/1", OTEL_EXPORTER_OTLP_ENDPOINT=f"http://{nowhere}"
     )
-    assert served == {"status": "200 OK", "loaded": sorted(SDK_PACKAGES)}
+    assert served == {"status": "200 OK", "loaded": sorted(STARTED), "provider": "TracerProvider"}
