@@ -86,7 +86,12 @@ def test_postgres_exporter_role_reads_statistics_only(deployed: LabHost) -> None
         "WHERE rolname = 'prometheus'\""
     ).strip()
     assert role == "f|f|f|t", role
-    refused = deployed.ssh("deploy", f"sudo -n -u prometheus psql -d {APP_USER} -c 'SELECT 1'")
+    # psql itself, not Debian's wrapper: the wrapper reads the cluster's configuration, which
+    # is postgres' only (0640), and fails before it connects.
+    psql = "/usr/lib/postgresql/*/bin/psql -h /run/postgresql"
+    refused = deployed.ssh(
+        "deploy", f"sudo -n -u prometheus sh -c '{psql} -d {APP_USER} -c \"SELECT 1\"'"
+    )
     assert refused.returncode != 0, refused
     assert "permission denied" in refused.stderr, refused
 
