@@ -4,6 +4,7 @@
 #   make rollback [INVENTORY=production]   switch back to the previous release (rollback.yml)
 #   FORCE_UNLOCK=1 (deploy, rollback, lab-deploy, lab-rollback)   break a deploy lock left by a killed run
 #   make backup / make restore [INVENTORY=production]   dump now / restore drill (backup.yml, restore.yml)
+#   make monitoring [INVENTORY=production]   exporters, Prometheus, Alertmanager alone (monitoring.yml)
 #   make lab-up [LAB_HOST=lab1] [DEBIAN=13|12] [BOOTSTRAP=root|sudo] [SSH_PORT=22]
 #                                  boot a local Debian host (13 by default; BOOTSTRAP=sudo: the
 #                                  cloud-image login, user debian with sudo), write lab/.state/inventory
@@ -15,6 +16,7 @@
 #   make test-deploy               test-lab, then Debian 13 (root) and 12 (sudo, port 2222) hosts: deploy, check, audit
 #   make test-deploy-vm            the same tests in a QEMU VM (own kernel: sysctl checks run)
 #   make lint-deploy               ansible-lint (production profile), yamllint, shellcheck
+#   make lint-alerts               alert rules: promtool check and unit tests (tests/alerts)
 #
 # Everything installs itself: Debian packages for the lab (debootstrap, systemd-container,
 # nftables, zstd) and a tools venv (ansible-core, ansible-lint, yamllint, pytest, uv).
@@ -69,6 +71,10 @@ backup: deploy-tools ## Dump the database now (backup.yml; the nightly timer run
 restore: deploy-tools ## Restore drill: newest dump into a fresh database, row counts compared (restore.yml)
 	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) restore.yml $(ANSIBLE_ARGS)
 
+.PHONY: monitoring
+monitoring: deploy-tools ## Exporters, Prometheus, Alertmanager alone (monitoring.yml): after a change of routes or thresholds
+	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) monitoring.yml $(ANSIBLE_ARGS)
+
 .PHONY: lab-up
 lab-up: deploy-tools ## Boot a local Debian host (LAB_HOST=lab1 DEBIAN=13|12 BOOTSTRAP=root|sudo SSH_PORT=22), write its inventory
 	$(DEPLOY_ENV) $(LAB_ENV) lab/lab.sh up $(LAB_HOST)
@@ -116,3 +122,33 @@ lint-deploy: deploy-tools ## Lint the playbooks (ansible-lint production profile
 	cd ansible && $(DEPLOY_ENV) ansible-lint
 	@command -v shellcheck >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q shellcheck >/dev/null
 	shellcheck lab/*.sh
+
+# promtool from Debian's prometheus package (the same tool the servers run), extracted into
+# .tools/ once: no root, no service installed. Pinned per Debian release (the version its
+# archive carries; PROMTOOL_DEB_VERSION=... overrides).
+PROMTOOL_DEB_VERSION_bookworm := 2.42.0+ds-5+deb12u1
+PROMTOOL_DEB_VERSION_trixie := 2.53.3+ds1-2
+PROMTOOL_CODENAME := $(shell . /etc/os-release 2>/dev/null && echo "$$VERSION_CODENAME")
+PROMTOOL_DEB_VERSION ?= $(PROMTOOL_DEB_VERSION_$(PROMTOOL_CODENAME))
+PROMTOOL_DIR := $(CURDIR)/.tools/prometheus-$(PROMTOOL_DEB_VERSION)
+PROMTOOL := $(PROMTOOL_DIR)/usr/bin/promtool
+ALERTS_BUILD := $(CURDIR)/.tools/alerts
+
+$(PROMTOOL):
+	@test -n "$(PROMTOOL_DEB_VERSION)" || { echo "lint-alerts: no pinned prometheus package for Debian '$(PROMTOOL_CODENAME)': set PROMTOOL_DEB_VERSION"; exit 1; }
+	@echo "extracting promtool from Debian's prometheus $(PROMTOOL_DEB_VERSION) into $(PROMTOOL_DIR)"
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cd "$$tmp" \
+		&& { apt-get download -q=2 prometheus=$(PROMTOOL_DEB_VERSION) \
+			|| { echo "lint-alerts: apt-get download failed (run apt-get update?)"; exit 1; }; } \
+		&& dpkg-deb -x prometheus_*.deb "$$tmp/x" \
+		&& mkdir -p "$(PROMTOOL_DIR)/usr/bin" && cp "$$tmp/x/usr/bin/promtool" "$(PROMTOOL)"
+
+.PHONY: lint-alerts
+lint-alerts: deploy-tools $(PROMTOOL) ## Alert rules: render them with the role's thresholds, promtool check + unit tests (tests/alerts)
+	@rm -rf "$(ALERTS_BUILD)" && mkdir -p "$(ALERTS_BUILD)" && cp tests/alerts/*.test.yml "$(ALERTS_BUILD)/"
+	@$(DEPLOY_ENV) ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_DEPRECATION_WARNINGS=false \
+		ansible localhost -c local -m ansible.builtin.template \
+		-a "src=ansible/roles/monitoring/templates/alerts.yml.j2 dest=$(ALERTS_BUILD)/slipway-alerts.yml mode=0644" \
+		-e @ansible/roles/monitoring/defaults/main.yml >/dev/null
+	$(PROMTOOL) check rules "$(ALERTS_BUILD)/slipway-alerts.yml"
+	cd "$(ALERTS_BUILD)" && $(PROMTOOL) test rules *.test.yml

@@ -9,6 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from example_api.accounts.throttle import LoginThrottle
+from example_api.metrics.instruments import LOGIN_FAILURES, THROTTLED_LOGINS
+
+_BAD_CREDENTIALS = LOGIN_FAILURES.labels("bad_credentials")
 
 
 def request_address(request: HttpRequest | None) -> str:
@@ -38,8 +41,10 @@ class ThrottledModelBackend(ModelBackend):
         if throttle.retry_after():
             # authenticate() stops at PermissionDenied: no other backend is asked, it returns
             # None and sends user_login_failed. Callers that want to say why ask the throttle.
+            THROTTLED_LOGINS.inc()
             raise PermissionDenied("too many failed login attempts")
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
+            _BAD_CREDENTIALS.inc()
             throttle.record_failure()
         return user

@@ -18,6 +18,7 @@ from example_api.accounts.errors import (
 )
 from example_api.accounts.models import ApiToken, User
 from example_api.accounts.throttle import LoginThrottle
+from example_api.metrics.instruments import THROTTLED_LOGINS
 
 
 def register_user(*, username: str, email: str, password: str) -> User:
@@ -44,6 +45,7 @@ def issue_token(*, username: str, password: str, client_address: str) -> tuple[s
     # asking first is how the API can answer 429 with Retry-After instead of a plain 401.
     retry_after = LoginThrottle(username=username, address=client_address).retry_after()
     if retry_after:
+        THROTTLED_LOGINS.inc()  # refused here, so the backend below never sees it
         raise LoginThrottled(retry_after)
     user = authenticate(username=username, password=password, client_address=client_address)
     if user is None:

@@ -69,3 +69,11 @@ BOOKING_OUTCOMES = Counter(
     ["outcome", "code"],
     registry=REGISTRY,
 )
+LOGIN_FAILURES = Counter(
+    "slipway_login_failures",
+    "Logins that failed (API and admin): wrong credentials, or refused by the throttle.",
+    ["reason"],
+    registry=REGISTRY,
+)
+# Both places that refuse a throttled login (accounts/services.py, accounts/backends.py).
+THROTTLED_LOGINS = LOGIN_FAILURES.labels("throttled")

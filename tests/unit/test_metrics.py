@@ -6,11 +6,12 @@ from unittest import mock
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 from example_api.accounts.tokens import resolver
 from example_api.health import checks
 from example_api.metrics.middleware import UNMATCHED
-from tests.endpoints import BOOKINGS, HEALTHZ, ME, METRICS, READYZ, booking_url
+from tests.endpoints import BOOKINGS, HEALTHZ, ME, METRICS, READYZ, TOKEN, booking_url
 from tests.factories import future, make_booking
 from tests.payloads import booking_body
 from tests.scrape import scrape, value
@@ -186,3 +187,20 @@ def test_metrics_are_plain_http_on_any_host(api):
 def test_no_job_queue_figures_without_a_queue(api, settings):
     assert settings.JOBS_RUN_INLINE  # SQLite: jobs run inline
     assert not [key for key in scrape(api) if key[0].startswith("slipway_job")]
+
+
+@override_settings(LOGIN_MAX_FAILURES_PER_USERNAME=2)
+def test_failed_and_throttled_logins_are_counted(api, alice):
+    name = "slipway_login_failures_total"
+
+    def counts():
+        samples = scrape(api)
+        return [value(samples, name, reason=r) for r in ("bad_credentials", "throttled")]
+
+    start = counts()
+    wrong = {"username": alice.username, "password": "not-the-password-1"}
+    assert api.post(TOKEN, wrong).status_code == 401
+    assert api.post(TOKEN, wrong).status_code == 401
+    assert api.post(TOKEN, wrong).status_code == 429  # the throttle refuses a third
+    moved = [now - then for now, then in zip(counts(), start, strict=True)]
+    assert moved == [2, 1]
