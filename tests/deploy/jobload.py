@@ -29,14 +29,17 @@ class BookingLoad:
     """One thread booking through nginx every `interval` seconds (and cancelling), until the
     `with` block ends. Every booking made is a confirmation job enqueued."""
 
-    def __init__(self, host: LabHost, account: Account, interval: float = 0.4) -> None:
+    def __init__(
+        self, host: LabHost, account: Account, days_ahead: int, interval: float = 0.4
+    ) -> None:
         self.host, self.account, self.interval = host, account, interval
         self.booked: list[int] = []
         self.failed: list[str] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
-        # Slots an hour apart from tomorrow on: a run never books the same hour twice.
-        self._first = (datetime.now(UTC) + timedelta(days=1)).replace(
+        # Slots an hour apart from `days_ahead` days on: a load never books an hour twice;
+        # loads of different tests start on different days.
+        self._first = (datetime.now(UTC) + timedelta(days=days_ahead)).replace(
             minute=0, second=0, microsecond=0
         )
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -89,7 +90,7 @@ def test_the_live_slot_runs_the_only_worker_sandboxed(deployed: LabHost) -> None
     assert deployed.sudo(f"systemctl is-enabled {WORKER}@{live}").strip() == "enabled"
     properties = "User,KillMode,KillSignal,TimeoutStopUSec,MainPID"
     shown = deployed.sudo(f"systemctl show --property={properties} {WORKER}@{live}")
-    props = dict(line.split("=", 1) for line in shown.split())
+    props = dict(line.split("=", 1) for line in shown.splitlines())
     assert props["User"] == APP
     assert (props["KillMode"], props["KillSignal"]) == ("mixed", "15")  # SIGTERM
     assert props["TimeoutStopUSec"] == "1min 30s"
@@ -152,10 +153,17 @@ def _stopped_mid_job(what: str, host: LabHost, old: str, since: float) -> None:
     assert [(job.status, job.attempts) for job in running] == [("succeeded", 1)] * len(running)
 
 
-def _switch_with_jobs(what: str, host: LabHost, sink: LabService, booker: Account, play) -> str:
+def _switch_with_jobs(
+    what: str,
+    host: LabHost,
+    sink: LabService,
+    booker: Account,
+    days_ahead: int,
+    play: Callable[[], PlaybookRun],
+) -> str:
     old = host.live_instance()
     since = time.time() - 1
-    with BookingLoad(host, booker) as load:
+    with BookingLoad(host, booker, days_ahead) as load:
         run = play()
     TIMINGS[f"{what} (with bookings and their jobs)"] = run.seconds
     assert run.returncode == 0, run.output[-4000:]
@@ -173,7 +181,8 @@ def test_jobs_enqueued_during_a_redeploy_run_exactly_once(
 ) -> None:
     clone, release = make_release(tmp_path_factory.mktemp("worker"), "jobs", _same_code)
     log = tmp_path_factory.mktemp("logs") / "redeploy-jobs.log"
-    _switch_with_jobs("redeploy", deployed, sink, booker, lambda: _deploy(deployed, log, clone))
+    deploy = partial(_deploy, deployed, log, clone)
+    _switch_with_jobs("redeploy", deployed, sink, booker, 40, deploy)
     assert _version(deployed) == release
 
 
@@ -206,7 +215,6 @@ def test_jobs_enqueued_during_a_rollback_run_exactly_once(
     before = _version(deployed)
     previous = deployed.sudo(f"readlink /srv/{APP}/previous").strip().rsplit("/", 1)[-1]
     log = tmp_path_factory.mktemp("logs") / "rollback-jobs.log"
-    _switch_with_jobs(
-        "rollback", deployed, sink, booker, lambda: deployed.run_playbook("rollback.yml", log)
-    )
+    rollback = partial(deployed.run_playbook, "rollback.yml", log)
+    _switch_with_jobs("rollback", deployed, sink, booker, 80, rollback)
     assert _version(deployed) == previous != before
