@@ -132,7 +132,7 @@ def sent_notifications(host: LabHost, booking_ids: list[int]) -> int:
     return int(psql(host, query))
 
 
-def wait_until_done(host: LabHost, booking_ids: list[int], timeout: float = 180) -> list[JobRow]:
+def wait_until_done(host: LabHost, booking_ids: list[int], timeout: float = 600) -> list[JobRow]:
     """Poll until every job of these bookings has finished (succeeded or failed for good)."""
     deadline = time.monotonic() + timeout
     while True:

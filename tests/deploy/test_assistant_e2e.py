@@ -25,10 +25,11 @@ ZONE = "Europe/Berlin"
 
 
 def _resource_name(host: LabHost, account: Account) -> str:
-    status, _, resources = host.request("GET", "/api/v1/resources/", token=account.token)
-    assert status == 200, resources
-    assert isinstance(resources, list)
-    return next(str(r["name"]) for r in resources if r["id"] == account.resource_id)
+    path = "/api/v1/resources/?limit=500"
+    status, _, page = host.request("GET", path, token=account.token)
+    assert status == 200, page
+    assert isinstance(page, dict)
+    return next(str(r["name"]) for r in page["items"] if r["id"] == account.resource_id)
 
 
 def _wait_for_answer(host: LabHost, token: str, request_id: int, timeout: float = 60) -> dict:
@@ -112,9 +113,18 @@ def test_the_assistant_key_stays_in_the_secret_environment(deployed: LabHost) ->
     if deployed.name not in ENDPOINTS:
         pytest.fail(f"{deployed.name} was not configured for the lab's services (conftest)")
     key = ENDPOINTS[deployed.name].api_key
-    assert deployed.sudo(f"grep -c ^ASSISTANT_API_KEY={key}$ /etc/{APP}/env").strip() == "1"
+    # The key goes to grep on its stdin, never on a command line: sudo logs command lines.
+    result = deployed.ssh(
+        "deploy", f"sudo -n grep -cxF -f - /etc/{APP}/env", input_text=f"ASSISTANT_API_KEY={key}\n"
+    )
+    assert result.stdout.strip() == "1", result
     assert deployed.sudo(f"stat -c '%U:%G %a' /etc/{APP}/env").strip() == f"root:{APP} 640"
-    releases = deployed.ssh("deploy", f"sudo -n grep -rl -- {key} /srv/{APP}/releases/ /var/log/")
-    assert releases.returncode == 1, releases.stdout  # grep: no file holds it
-    journal = deployed.sudo(f"journalctl --quiet --output=cat -u '{APP}@*' -u '{WORKER}@*'")
+    # Nowhere else: not in a release (release.env is world-readable), not in any log.
+    elsewhere = deployed.ssh(
+        "deploy",
+        f"sudo -n grep -rlF -f - /srv/{APP}/releases/ /srv/{APP}/deploys.log /var/log/",
+        input_text=key + "\n",
+    )
+    assert elsewhere.returncode == 1, elsewhere.stdout  # grep: no file holds it
+    journal = deployed.sudo("journalctl --quiet --output=cat")  # compressed entries too
     assert key not in journal
