@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import upstreams
 from accounts import Account, make_account
 from badinput import BadInputStory, try_bad_inputs
 from labhost import FIGURES, REPO, TIMINGS, LabHost, Shape, boot, lab
@@ -65,6 +66,8 @@ class Bringup:
 
 def _bring_up(key: str, shape: Shape, workdir: Path, release: str) -> Bringup:
     host = boot(shape, TIER, workdir / "inventory", release)
+    if key == "debian13":  # SMTP and an OpenAI-compatible API on the lab machine
+        upstreams.configure(host)
     story = try_bad_inputs(host, workdir) if key == "debian12" else None
     log = workdir / "site-first-run.log"
     run = host.run_site(log)

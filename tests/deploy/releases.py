@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from labhost import REPO
@@ -99,3 +100,15 @@ def make_releases(base: Path) -> dict[str, tuple[Path, str]]:
             wsgi.write_text(wsgi.read_text() + '\nraise RuntimeError("broken on purpose")\n')
         made[name] = (clone, _commit(clone, f"deploy test: {name} release"))
     return made
+
+
+def make_release(
+    base: Path, name: str, edit: Callable[[Path], None] | None = None
+) -> tuple[Path, str]:
+    """One more release of the deployed commit, cloned under `base`, changed by `edit` (or
+    not at all: a new commit of the same code)."""
+    clone = base / f"src-{name}"
+    subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
+    if edit:
+        edit(clone)
+    return clone, _commit(clone, f"deploy test: {name} release")

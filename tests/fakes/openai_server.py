@@ -78,21 +78,27 @@ class Received:
 
 
 class FakeOpenAI:
+    # Loopback for the integration and load tests; the deploy tests bind the address a lab
+    # host reaches the lab machine on (tests/deploy/lab_services.py).
     def __init__(
-        self, *, port: int = 0, responder: Callable[[dict[str, Any]], Reply] | None = None
+        self,
+        host: str = "127.0.0.1",
+        *,
+        port: int = 0,
+        responder: Callable[[dict[str, Any]], Reply] | None = None,
     ) -> None:
         self.requests: list[Received] = []
         self._replies: list[Reply] = []
         self._responder = responder
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self._server = ThreadingHTTPServer((host, port), self._handler())
         self._server.daemon_threads = True  # a hanging reply must not block shutdown
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def base_url(self) -> str:
-        port = self._server.server_address[1]
-        return f"http://127.0.0.1:{port}/v1"
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/v1"
 
     def script(self, *replies: Reply) -> None:
         with self._lock:
