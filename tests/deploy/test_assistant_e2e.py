@@ -4,7 +4,7 @@ proposal read back through nginx.
 
 The host was deployed with the assistant's base URL and its API key (a vault variable of the
 test inventory, upstreams.py) from its first run on. The key must reach the upstream and stay
-in the secret environment file: not in the world-readable release.env, not in any log line.
+in the secret environment file: not in release.env, not in any log line.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def test_the_assistant_key_stays_in_the_secret_environment(deployed: LabHost) ->
     )
     assert result.stdout.strip() == "1", result
     assert deployed.sudo(f"stat -c '%U:%G %a' /etc/{APP}/env").strip() == f"root:{APP} 640"
-    # Nowhere else: not in a release (release.env is world-readable), not in any log.
+    # Nowhere else: not in a release (release.env), not in any log.
     elsewhere = deployed.ssh(
         "deploy",
         f"sudo -n grep -rlF -f - /srv/{APP}/releases/ /srv/{APP}/deploys.log /var/log/",
