@@ -25,11 +25,17 @@ ZONE = "Europe/Berlin"
 
 
 def _resource_name(host: LabHost, account: Account) -> str:
-    path = "/api/v1/resources/?limit=500"
-    status, _, page = host.request("GET", path, token=account.token)
-    assert status == 200, page
-    assert isinstance(page, dict)
-    return next(str(r["name"]) for r in page["items"] if r["id"] == account.resource_id)
+    offset = 0
+    while True:  # page by page (at most 100): the load tests make many resources
+        path = f"/api/v1/resources/?limit=100&offset={offset}"
+        status, _, page = host.request("GET", path, token=account.token)
+        assert status == 200, page
+        assert isinstance(page, dict)
+        assert page["items"], f"resource {account.resource_id} not listed"
+        for resource in page["items"]:
+            if resource["id"] == account.resource_id:
+                return str(resource["name"])
+        offset += 100
 
 
 def _wait_for_answer(host: LabHost, token: str, request_id: int, timeout: float = 60) -> dict:
