@@ -23,7 +23,8 @@
 #
 # Each host gets a /24 of its own in 10.213.0.0/16: the machine's side of the veth is
 # 10.213.N.1, the guest is 10.213.N.2. The guest reaches package registries through an
-# nftables masquerade table ("slipway_lab") that exists only while a lab host runs.
+# nftables masquerade table ("slipway_lab") that exists only while a lab host runs; meanwhile
+# 10.213.0.0/16 is a blackhole route, so a powered-off host's address drops what is sent to it.
 # Root only, except for list, mirror and inventory (debootstrap, nspawn and ip need it).
 # Parts, sourced: mirror.sh (mirror and keyring), rootfs.sh (the cached image), vm.sh (the
 # QEMU tier), inventory.sh (the ansible inventory), guest.sh (a new host's root filesystem).
@@ -125,6 +126,9 @@ nat_up() {
         sysctl -n net.ipv4.ip_forward > "$LAB_ROOT/ip_forward.orig"
     fi
     sysctl -q -w net.ipv4.ip_forward=1
+    # Lab addresses without a host (one powered off) go nowhere, as on a real network, instead
+    # of out by the default route. The hosts' /24 routes on their veths are longer: they win.
+    ip route replace blackhole "$SUBNET_PREFIX.0.0/16"
     nft list table inet "$NFT_TABLE" >/dev/null 2>&1 && return
     nft -f - <<EOF
 table inet $NFT_TABLE {
@@ -138,6 +142,7 @@ EOF
 
 nat_down() {
     nft delete table inet "$NFT_TABLE" 2>/dev/null || true
+    ip route del blackhole "$SUBNET_PREFIX.0.0/16" 2>/dev/null || true
     if [ -f "$LAB_ROOT/ip_forward.orig" ]; then
         sysctl -q -w net.ipv4.ip_forward="$(cat "$LAB_ROOT/ip_forward.orig")"
         rm -f "$LAB_ROOT/ip_forward.orig"
