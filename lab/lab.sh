@@ -5,9 +5,13 @@
 #   lab.sh up NAME             boot a fresh host NAME, print its address
 #   lab.sh vm-rootfs           build the cached VM image of the release (rootfs plus a kernel)
 #   lab.sh up-vm NAME          the same as a QEMU VM with its own kernel (amd64; KVM, else emulation)
+#   lab.sh poweroff NAME       pull the plug on nspawn host NAME (SIGKILL, no shutdown); its
+#                              rootfs, address and settings stay
+#   lab.sh poweron NAME        boot a powered-off host again (same address), print its address
 #   lab.sh down NAME           stop host NAME and remove everything it used
 #   lab.sh down-all            stop every lab host (and the lab's NAT table)
-#   lab.sh list                running hosts, one a line: name address release layout
+#   lab.sh list                the hosts (powered-off ones too), one a line:
+#                              name address release layout
 #   lab.sh inventory DIR       write an ansible inventory (with a generated vault) for them
 #   lab.sh ssh NAME [CMD]      log in to NAME as deploy, or as its first login before a deploy
 #   lab.sh mirror              print the Debian mirror, security mirror and keyring a build uses
@@ -27,7 +31,8 @@
 # 10.213.0.0/16 is a blackhole route, so a powered-off host's address drops what is sent to it.
 # Root only, except for list, mirror and inventory (debootstrap, nspawn and ip need it).
 # Parts, sourced: mirror.sh (mirror and keyring), rootfs.sh (the cached image), vm.sh (the
-# QEMU tier), inventory.sh (the ansible inventory), guest.sh (a new host's root filesystem).
+# QEMU tier), inventory.sh (the ansible inventory), guest.sh (a new host's root filesystem),
+# power.sh (booting an nspawn host, poweroff and poweron).
 set -euo pipefail
 
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -50,6 +55,8 @@ source "$LAB_SRC/vm.sh"
 source "$LAB_SRC/inventory.sh"
 # shellcheck source=guest.sh
 source "$LAB_SRC/guest.sh"
+# shellcheck source=power.sh
+source "$LAB_SRC/power.sh"
 
 # The release and first-login layout of hosts this run makes.
 RELEASE=${SLIPWAY_DEBIAN:-13}
@@ -149,30 +156,18 @@ nat_down() {
     fi
 }
 
-# Wait until the first login gets in over SSH (with sudo, for the sudo layout); fails early
-# when the host's process has died.
-wait_ssh() {
-    local name=$1 addr=$2 pid=$3 deadline=$((SECONDS + $4)) check=true
-    [ "$LOGIN" = root ] || check="sudo -n true"
-    while [ $SECONDS -lt $deadline ]; do
-        ssh -q "${SSH_OPTS[@]}" -p "$SSH_PORT" -o ConnectTimeout=2 "$LOGIN@$addr" "$check" \
-            2>/dev/null && return 0
-        kill -0 "$pid" 2>/dev/null || { say "$name: its process exited"; return 1; }
-        sleep 0.3
-    done
-    return 1
-}
-
-# While a host comes up, any failure or interrupt removes what was made of it so far.
+# While a host comes up, any failure or interrupt removes what was made of it so far (or, for
+# poweron, powers it off again: UNDO).
 UP_NAME=""
+UP_UNDO=cmd_down
 up_cleanup() {
     unlock 8; unlock 9
     if [ -n "$UP_NAME" ]; then
-        say "$UP_NAME: did not come up; cleaning up"
-        cmd_down "$UP_NAME" || true
+        say "$UP_NAME: did not come up; ${UP_UNDO#cmd_}"
+        "$UP_UNDO" "$UP_NAME" || true
     fi
 }
-guard_up() { UP_NAME=$1; trap up_cleanup EXIT; trap 'exit 130' INT TERM; }
+guard_up() { UP_NAME=$1; UP_UNDO=${2:-cmd_down}; trap up_cleanup EXIT; trap 'exit 130' INT TERM; }
 unguard_up() { UP_NAME=""; }
 
 up_message() {
@@ -183,17 +178,15 @@ up_message() {
 cmd_up() {
     local name=${1:?usage: lab.sh up NAME}
     check_name "$name"
-    local dir root n veth addr start pid
+    local dir root n addr start
     dir=$(host_dir "$name")
     [ ! -e "$dir" ] || die "host $name exists; run: lab.sh down $name"
     cmd_rootfs
-    mkdir -p "$CACHE/pip"
     start=$SECONDS
     n=$(claim_host "$name" nspawn)
     guard_up "$name"
     root=$dir/rootfs
     addr=$SUBNET_PREFIX.$n.2
-    veth="ve-$name"
     say "$name: unpacking Debian $RELEASE"
     mkdir -p "$root"
     tar -C "$root" --numeric-owner -I zstd -xf "$TARBALL"
@@ -201,27 +194,8 @@ cmd_up() {
     prepare_root "$root" "$name" "$n" host0
     seed_apt_cache "$APT_CACHE" "$root/var/cache/apt/archives"
 
-    say "$name: booting (systemd-nspawn, $addr)"
-    # setsid: the host outlives the shell that started it; `lab.sh down` stops it.
-    setsid systemd-nspawn --boot --register=no --keep-unit --console=passive \
-        --machine="$name" --directory="$root" --network-veth \
-        --bind="$CACHE/pip:/root/.cache/pip" \
-        > "$dir/nspawn.log" 2>&1 < /dev/null &
-    pid=$!
-    echo "$pid" > "$dir/pid"
-
-    # The machine's side of the veth: a static address, nothing else (no networkd here).
-    for _ in $(seq 1 100); do
-        ip link show "$veth" >/dev/null 2>&1 && break
-        kill -0 "$pid" 2>/dev/null || { cat "$dir/nspawn.log" >&2; die "$name: nspawn exited"; }
-        sleep 0.1
-    done
-    ip link show "$veth" >/dev/null 2>&1 || die "$name: no interface $veth"
-    sysctl -q -w "net.ipv6.conf.$veth.disable_ipv6=1" || true
-    ip addr add "$SUBNET_PREFIX.$n.1/24" dev "$veth"
-    ip link set "$veth" up
-
-    if ! wait_ssh "$name" "$addr" "$pid" 60; then
+    boot_nspawn "$name" "$n"
+    if ! wait_ssh "$name" "$addr" "$(cat "$dir/pid")" 60; then
         tail -n 30 "$dir/nspawn.log" >&2
         die "$name: ssh did not answer within 60 s"
     fi
@@ -286,6 +260,7 @@ cmd_ssh() {
     local name=${1:?usage: lab.sh ssh NAME [COMMAND]} addr port user
     shift
     [ -f "$LAB_ROOT/$name/index" ] || die "$name is not running"
+    [ "$(host_get "$name" state on)" = on ] || die "$name is powered off (lab.sh poweron $name)"
     addr=$SUBNET_PREFIX.$(cat "$LAB_ROOT/$name/index").2
     port=$(host_get "$name" port 22)
     user=deploy
@@ -309,6 +284,8 @@ case ${1:-} in
     up) shift; cmd_up "$@" ;;
     vm-rootfs) cmd_vm_rootfs ;;
     up-vm) shift; cmd_up_vm "$@" ;;
+    poweroff) shift; cmd_poweroff "$@" ;;
+    poweron) shift; cmd_poweron "$@" ;;
     down) shift; cmd_down "$@" ;;
     down-all) cmd_down_all ;;
     list) cmd_list ;;
