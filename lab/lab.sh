@@ -13,6 +13,8 @@
 #   lab.sh list                the hosts (powered-off ones too), one a line:
 #                              name address release layout
 #   lab.sh inventory DIR       write an ansible inventory (with a generated vault) for them
+#   lab.sh cluster-inventory DIR   the same for a cluster: lb* load_balancers, app* app_servers,
+#                              db* db_servers (+ etcd_members, backup_repository, Patroni secrets)
 #   lab.sh ssh NAME [CMD]      log in to NAME as deploy, or as its first login before a deploy
 #   lab.sh mirror              print the Debian mirror, security mirror and keyring a build uses
 #
@@ -29,9 +31,9 @@
 # 10.213.N.1, the guest is 10.213.N.2. The guest reaches package registries through an
 # nftables masquerade table ("slipway_lab") that exists only while a lab host runs; meanwhile
 # 10.213.0.0/16 is a blackhole route, so a powered-off host's address drops what is sent to it.
-# Root only, except for list, mirror and inventory (debootstrap, nspawn and ip need it).
+# Root only, except for list, mirror and the inventories (debootstrap, nspawn and ip need it).
 # Parts, sourced: mirror.sh (mirror and keyring), rootfs.sh (the cached image), vm.sh (the
-# QEMU tier), inventory.sh (the ansible inventory), guest.sh (a new host's root filesystem),
+# QEMU tier), inventory.sh (the ansible inventories), guest.sh (a new host's root filesystem),
 # power.sh (booting an nspawn host, poweroff and poweron).
 set -euo pipefail
 
@@ -276,7 +278,7 @@ SSH_OPTS=(-i "$KEY" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHos
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
 case ${1:-} in
-    list|mirror|inventory|ssh|help|-h|--help|"") ;;
+    list|mirror|inventory|cluster-inventory|ssh|help|-h|--help|"") ;;
     *) [ "$(id -u)" = 0 ] || die "must run as root" ;;
 esac
 case ${1:-} in
@@ -290,6 +292,7 @@ case ${1:-} in
     down-all) cmd_down_all ;;
     list) cmd_list ;;
     inventory) shift; cmd_inventory "$@" ;;
+    cluster-inventory) shift; cmd_cluster_inventory "$@" ;;
     ssh) shift; cmd_ssh "$@" ;;
     mirror) cmd_mirror ;;
     help|-h|--help) usage ;;
