@@ -12,7 +12,14 @@
 #   make lab-rollback              roll the lab host(s) back to the previous release
 #   make lab-ssh [LAB_HOST=lab1]   log in to a lab host as the deploy user (its first login before)
 #   make lab-down                  stop every lab host started with lab-up
-#   make test-lab                  lab.sh's own tests: mirror choice, list, inventory (no root, seconds)
+#   make lab-cluster-up            boot the cluster's hosts (lb1 app1 app2 db1 db2, Debian 13, root
+#                                  layout) in parallel, write lab/.state/cluster-inventory
+#                                  (LAB_CLUSTER_HOSTS=... another set; hosts that exist are kept)
+#   make lab-cluster-deploy        run site.yml against the cluster
+#   make lab-cluster-down          stop and remove the cluster's hosts (only those)
+#   make lab-poweroff LAB_HOST=db1 pull the plug on a lab host (SIGKILL; rootfs and address kept)
+#   make lab-poweron LAB_HOST=db1  boot it again, as after a power cut
+#   make test-lab                  lab.sh's own tests: mirror choice, list, inventories (no root, seconds)
 #   make test-deploy               test-lab, then Debian 13 (root) and 12 (sudo, port 2222) hosts: deploy, check, audit
 #   make test-deploy-vm            the same tests in a QEMU VM (own kernel: sysctl checks run)
 #   make lint-deploy               ansible-lint (production profile), yamllint, shellcheck
@@ -39,6 +46,10 @@ BOOTSTRAP ?= $(or $(SLIPWAY_BOOTSTRAP),root)
 SSH_PORT ?= $(or $(SLIPWAY_SSH_PORT),22)
 LAB_ENV := SLIPWAY_DEBIAN=$(DEBIAN) SLIPWAY_BOOTSTRAP=$(BOOTSTRAP) SLIPWAY_SSH_PORT=$(SSH_PORT)
 LAB_INVENTORY := lab/.state/inventory
+# The lab cluster: one load balancer, two app servers, two database servers.
+LAB_CLUSTER_HOSTS ?= lb1 app1 app2 db1 db2
+LAB_CLUSTER_ENV := SLIPWAY_DEBIAN=13 SLIPWAY_BOOTSTRAP=root SLIPWAY_SSH_PORT=22
+LAB_CLUSTER_INVENTORY := lab/.state/cluster-inventory
 # The deploy tests' inventories and playbook logs (kept until the next run; a run of its own,
 # so other pytest runs on the machine never prune it).
 DEPLOY_TEST_LOGS := /var/tmp/slipway-deploy-tests
@@ -100,6 +111,34 @@ lab-ssh: ## Log in to a lab host as the deploy user (root or debian before the f
 lab-down: ## Stop the lab hosts and remove their files, interfaces and NAT table
 	lab/lab.sh down-all
 	rm -rf $(LAB_INVENTORY)
+
+.PHONY: lab-cluster-up
+lab-cluster-up: deploy-tools ## Boot the cluster's lab hosts (LAB_CLUSTER_HOSTS) in parallel, write its inventory
+	$(LAB_CLUSTER_ENV) lab/lab.sh rootfs
+	@pids=; for host in $(LAB_CLUSTER_HOSTS); do \
+		if [ -f "$${SLIPWAY_LAB_DIR:-/var/tmp/slipway-lab}/$$host/index" ]; then echo "$$host exists: kept"; continue; fi; \
+		$(LAB_CLUSTER_ENV) lab/lab.sh up $$host >/dev/null & pids="$$pids $$!"; \
+	done; failed=0; for pid in $$pids; do wait $$pid || failed=1; done; exit $$failed
+	$(DEPLOY_ENV) lab/lab.sh cluster-inventory $(LAB_CLUSTER_INVENTORY)
+
+.PHONY: lab-cluster-deploy
+lab-cluster-deploy: deploy-tools ## Run site.yml against the cluster's lab hosts
+	@test -f $(LAB_CLUSTER_INVENTORY)/hosts.yml || { echo "no lab cluster: run make lab-cluster-up first"; exit 1; }
+	$(DEPLOY_ENV) ansible-playbook -i $(LAB_CLUSTER_INVENTORY) --vault-password-file $(LAB_CLUSTER_INVENTORY)/vault-pass \
+		ansible/site.yml -e app_release_ref=$(DEPLOY_REF) $(LOCK_ARGS) $(ANSIBLE_ARGS)
+
+.PHONY: lab-cluster-down
+lab-cluster-down: ## Stop the cluster's lab hosts (LAB_CLUSTER_HOSTS) and remove their files; other lab hosts keep running
+	@for host in $(LAB_CLUSTER_HOSTS); do lab/lab.sh down $$host || exit 1; done
+	rm -rf $(LAB_CLUSTER_INVENTORY)
+
+.PHONY: lab-poweroff
+lab-poweroff: ## Pull the plug on lab host LAB_HOST (SIGKILL, no shutdown; its rootfs and address stay)
+	lab/lab.sh poweroff $(LAB_HOST)
+
+.PHONY: lab-poweron
+lab-poweron: ## Boot lab host LAB_HOST again after lab-poweroff (same address)
+	lab/lab.sh poweron $(LAB_HOST)
 
 .PHONY: test-lab
 test-lab: deploy-tools ## lab.sh's own tests on fake apt trees and hosts: mirror choice, list, inventory
