@@ -46,6 +46,8 @@ BOOTSTRAP ?= $(or $(SLIPWAY_BOOTSTRAP),root)
 SSH_PORT ?= $(or $(SLIPWAY_SSH_PORT),22)
 LAB_ENV := SLIPWAY_DEBIAN=$(DEBIAN) SLIPWAY_BOOTSTRAP=$(BOOTSTRAP) SLIPWAY_SSH_PORT=$(SSH_PORT)
 LAB_INVENTORY := lab/.state/inventory
+# Playbooks get the inventory's hosts.yml (its group_vars still apply), not the directory:
+# ansible would read the vault-pass file beside it as an INI inventory, the password as a host.
 # The lab cluster: one load balancer, two app servers, two database servers.
 LAB_CLUSTER_HOSTS ?= lb1 app1 app2 db1 db2
 LAB_CLUSTER_ENV := SLIPWAY_DEBIAN=13 SLIPWAY_BOOTSTRAP=root SLIPWAY_SSH_PORT=22
@@ -94,13 +96,13 @@ lab-up: deploy-tools ## Boot a local Debian host (LAB_HOST=lab1 DEBIAN=13|12 BOO
 .PHONY: lab-deploy
 lab-deploy: deploy-tools ## Run site.yml against the lab host(s)
 	@test -f $(LAB_INVENTORY)/hosts.yml || { echo "no lab host: run make lab-up first"; exit 1; }
-	$(DEPLOY_ENV) ansible-playbook -i $(LAB_INVENTORY) --vault-password-file $(LAB_INVENTORY)/vault-pass \
+	$(DEPLOY_ENV) ansible-playbook -i $(LAB_INVENTORY)/hosts.yml --vault-password-file $(LAB_INVENTORY)/vault-pass \
 		ansible/site.yml -e app_release_ref=$(DEPLOY_REF) $(LOCK_ARGS) $(ANSIBLE_ARGS)
 
 .PHONY: lab-rollback
 lab-rollback: deploy-tools ## Roll the lab host(s) back to the previous release
 	@test -f $(LAB_INVENTORY)/hosts.yml || { echo "no lab host: run make lab-up first"; exit 1; }
-	$(DEPLOY_ENV) ansible-playbook -i $(LAB_INVENTORY) --vault-password-file $(LAB_INVENTORY)/vault-pass \
+	$(DEPLOY_ENV) ansible-playbook -i $(LAB_INVENTORY)/hosts.yml --vault-password-file $(LAB_INVENTORY)/vault-pass \
 		ansible/rollback.yml $(LOCK_ARGS) $(ANSIBLE_ARGS)
 
 .PHONY: lab-ssh
@@ -124,7 +126,7 @@ lab-cluster-up: deploy-tools ## Boot the cluster's lab hosts (LAB_CLUSTER_HOSTS)
 .PHONY: lab-cluster-deploy
 lab-cluster-deploy: deploy-tools ## Run site.yml against the cluster's lab hosts
 	@test -f $(LAB_CLUSTER_INVENTORY)/hosts.yml || { echo "no lab cluster: run make lab-cluster-up first"; exit 1; }
-	$(DEPLOY_ENV) ansible-playbook -i $(LAB_CLUSTER_INVENTORY) --vault-password-file $(LAB_CLUSTER_INVENTORY)/vault-pass \
+	$(DEPLOY_ENV) ansible-playbook -i $(LAB_CLUSTER_INVENTORY)/hosts.yml --vault-password-file $(LAB_CLUSTER_INVENTORY)/vault-pass \
 		ansible/site.yml -e app_release_ref=$(DEPLOY_REF) $(LOCK_ARGS) $(ANSIBLE_ARGS)
 
 .PHONY: lab-cluster-down
