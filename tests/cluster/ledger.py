@@ -107,6 +107,7 @@ class Ledger:
         sink: list[Booked] | None = None,
     ) -> None:
         self.lb, self.accounts, self.pause = lb, accounts, pause
+        self.tls = lb.tls_context()  # fetched once, before the threads start
         self.tally = Tally()
         self.sink = sink  # the session's list of every acknowledged booking, if given
         self.died: list[str] = []
@@ -158,7 +159,7 @@ class Ledger:
             self.died.append(f"{load.account.username}: {error!r}")
 
     def _run(self, load: LoadAccount) -> None:
-        client = _Client(self.lb, self.lb.tls_context())
+        client = _Client(self.lb, self.tls)
         cycle = 0
         try:
             while not self._stop.is_set():

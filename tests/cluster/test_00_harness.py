@@ -152,3 +152,21 @@ def test_only_the_certificates_of_a_pem_bundle() -> None:
     # Any other block (HAProxy's file holds the key too; a key here would trip the hooks).
     other = "-----BEGIN EC PARAMETERS-----\nBggq\n-----END EC PARAMETERS-----"
     assert only_certificates(f"{cert}\n{other}\n") == cert + "\n"
+
+
+def test_switches_one_host_at_a_time_in_the_log() -> None:
+    from playbooklog import SWITCH_TASK, task_runs
+
+    output = "\n".join(
+        [
+            "PLAY [Deploy] ****",
+            f"TASK [app : {SWITCH_TASK}] ****",
+            "changed: [app1]",
+            "TASK [app : Something else] ****",
+            "changed: [app1]",
+            f"TASK [app : {SWITCH_TASK}] ****",
+            "changed: [app2]",
+        ]
+    )
+    assert task_runs(output, SWITCH_TASK) == [["app1"], ["app2"]]
+    assert task_runs(output, "Missing") == []
