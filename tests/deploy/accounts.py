@@ -25,15 +25,16 @@ class Account:
     resource_id: int
 
 
-def make_staff(host: LabHost) -> str:
-    """A new staff member, made on the server, logged in: their token."""
+def make_staff(host: LabHost, api: LabHost | None = None) -> str:
+    """A new staff member, made on the server, logged in (through `api`, the host that serves
+    the API, when that is another one: a cluster's load balancer): their token."""
     staff, staff_password = f"staff{secrets.token_hex(3)}", secrets.token_urlsafe(16)
     host.sudo(
         f"-u {APP_USER} env DJANGO_SUPERUSER_USERNAME={staff} "
         f"DJANGO_SUPERUSER_PASSWORD={staff_password} DJANGO_SUPERUSER_EMAIL={staff}@example.com "
         f"{APP_USER}-manage createsuperuser --noinput"
     )
-    return login(host, staff, staff_password)
+    return login(api or host, staff, staff_password)
 
 
 def make_account(host: LabHost) -> Account:

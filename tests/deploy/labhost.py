@@ -224,8 +224,16 @@ class LabHost:
 class PinnedHTTPSConnection(http.client.HTTPSConnection):
     """HTTPS to an address, with SNI and certificate checks for the server's DNS name."""
 
-    def __init__(self, address: str, server_name: str, context: ssl.SSLContext) -> None:
-        super().__init__(address, 443, timeout=15, context=context)
+    def __init__(
+        self,
+        address: str,
+        server_name: str,
+        context: ssl.SSLContext,
+        port: int = 443,
+        timeout: float = 15,
+    ) -> None:
+        # port and timeout: the cluster tests' load uses short timeouts through the balancer.
+        super().__init__(address, port, timeout=timeout, context=context)
         self._server_name = server_name
         self._ctx = context
 

@@ -1,0 +1,96 @@
+"""The database primary loses power under load: Patroni promotes the synchronous standby,
+bookings are written again within the goal (30 s), no acknowledged booking is missing and
+no two confirmed bookings overlap. Powered on, the old primary rejoins as a replica."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import patroni
+import pytest
+from checks import verify
+from labhost import TIMINGS
+from ledger import Ledger, LoadAccount
+from scenario import assert_steady, record_load
+from tally import Booked, write_recovered
+from topology import Cluster, until
+
+FAILOVER_GOAL = 30.0  # seconds from the power-off to the first acknowledged booking
+WRITES_WITHIN = 90.0  # give up waiting for writes after this (fails the goal anyway)
+REJOIN_WITHIN = 120.0
+
+
+@dataclass
+class Failover:
+    old: str
+    new: str
+    ledger: Ledger
+    seconds: float | None  # power-off to the first booking acknowledged after the outage
+    promoted_after: float
+
+
+@pytest.fixture(scope="module")
+def failover(
+    provisioned: Cluster, load_accounts: list[LoadAccount], acknowledged: list[Booked]
+) -> Iterator[Failover]:
+    members = patroni.members(provisioned)
+    old = patroni.leader_of(members)
+    assert old, f"no leader before the power-off: {members}"
+    (new,) = [name for name in members if name != old]
+    assert members[new].role == "Sync Standby", f"no synchronous standby: {members}"
+    try:
+        with Ledger(provisioned.lb, load_accounts, sink=acknowledged) as ledger:
+            time.sleep(3)  # steady first
+            off = time.monotonic()
+            provisioned.poweroff(old)
+            until(
+                lambda: True if patroni.leader_of(patroni.members(provisioned)) == new else None,
+                WRITES_WITHIN,
+                f"{new} promoted after {old}'s power-off",
+            )
+            promoted = time.monotonic() - off
+            ledger.wait_for_writes_after(off, WRITES_WITHIN)
+            time.sleep(5)  # and steady after
+        recovered = write_recovered(ledger.tally.snapshot(), off)
+        seconds = None if recovered is None else recovered - off
+        yield Failover(old, new, ledger, seconds, promoted)
+    finally:
+        if old in provisioned.off:
+            provisioned.poweron(old)
+
+
+def test_bookings_are_written_again_within_the_goal(
+    provisioned: Cluster, failover: Failover, acknowledged: list[Booked]
+) -> None:
+    record_load("db primary power-off", failover.ledger)
+    TIMINGS["db primary power-off: replica promoted after"] = failover.promoted_after
+    assert failover.seconds is not None, "no booking acknowledged after the power-off"
+    TIMINGS["db primary power-off: first booking written after"] = failover.seconds
+    assert failover.seconds < FAILOVER_GOAL, f"{failover.seconds:.1f} s"
+    assert_steady(failover.ledger)
+
+
+def test_no_acknowledged_booking_is_lost(
+    provisioned: Cluster, failover: Failover, acknowledged: list[Booked]
+) -> None:
+    assert patroni.leader(provisioned).name == failover.new
+    verify(provisioned, "db primary power-off", acknowledged)
+
+
+def test_the_old_primary_rejoins_as_a_replica(
+    provisioned: Cluster, failover: Failover, acknowledged: list[Booked]
+) -> None:
+    started = time.monotonic()
+    provisioned.poweron(failover.old)
+
+    def rejoined() -> patroni.Member | None:
+        member = patroni.members(provisioned).get(failover.old)
+        return member if member and member.is_replica else None
+
+    member = until(rejoined, REJOIN_WITHIN, f"{failover.old} back as a replica")
+    TIMINGS[f"db primary power-on: {failover.old} a replica after"] = time.monotonic() - started
+    print(f"\n{failover.old} rejoined: {member.role}, {member.state}")
+    assert patroni.leader(provisioned).name == failover.new
+    verify(provisioned, "db old primary back", acknowledged)
