@@ -145,3 +145,4 @@ include lab/lab.mk
 include scripts/template.mk
 include scripts/api.mk
 include tests/clients/clients.mk
+include tests/cluster/cluster.mk

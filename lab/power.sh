@@ -37,14 +37,16 @@ boot_nspawn() {
 # Wait until the first login gets in over SSH (with sudo, for the sudo layout), or one of the
 # USERS given after the timeout; fails early when the host's process has died.
 wait_ssh() {
-    local name=$1 addr=$2 pid=$3 deadline=$((SECONDS + $4)) check=true user
+    local name=$1 addr=$2 pid=$3 deadline=$((SECONDS + $4)) check user
     shift 4
-    [ "$LOGIN" = root ] || check="sudo -n true"
+    # Up means booted: sshd answers before systemd has finished, and until then /run/nologin
+    # shuts out every user but root (a test's deploy user would find the door closed).
+    check="sudo -n sh -c 'timeout 30 systemctl is-system-running --wait >/dev/null; test ! -e /run/nologin'"
     while [ $SECONDS -lt $deadline ]; do
         ssh -q "${SSH_OPTS[@]}" -p "$SSH_PORT" -o ConnectTimeout=2 "$LOGIN@$addr" "$check" \
             2>/dev/null && return 0
         for user in "$@"; do
-            ssh -q "${SSH_OPTS[@]}" -p "$SSH_PORT" -o ConnectTimeout=2 "$user@$addr" true \
+            ssh -q "${SSH_OPTS[@]}" -p "$SSH_PORT" -o ConnectTimeout=2 "$user@$addr" "$check" \
                 2>/dev/null && return 0
         done
         kill -0 "$pid" 2>/dev/null || { say "$name: its process exited"; return 1; }

@@ -7,7 +7,7 @@
 
 INCLUDE_PKGS=systemd-sysv,dbus,openssh-server,python3,sudo,ca-certificates,iproute2,procps,less
 # Changing what goes into an image changes this, and cached images built otherwise are rebuilt.
-RECIPE_VERSION=2
+RECIPE_VERSION=3
 
 need_tools() {
     local missing=()
@@ -62,6 +62,12 @@ EOF
     : > "$build/etc/machine-id"
     chroot "$build" systemctl enable systemd-networkd.service >/dev/null 2>&1
     chroot "$build" apt-get clean
+    # The image is up to date: without these stamps every boot would rebuild the linker cache
+    # (ldconfig.service) while systemd starts services, and a service started mid-rewrite can
+    # fail to spawn ("No such file or directory"; seen: systemd-user-sessions, which left
+    # /run/nologin shutting out every user but root).
+    chroot "$build" ldconfig
+    touch "$build/etc/.updated" "$build/var/.updated"
     chmod 755 "$build"   # mktemp made it 0700: unprivileged services could not even chdir to /
     say "packing $TARBALL"
     tar -C "$build" --numeric-owner -I 'zstd -T0 -3' -cf "$TARBALL.tmp" .
