@@ -4,6 +4,7 @@
 #   make rollback [INVENTORY=production]   switch back to the previous release (rollback.yml)
 #   FORCE_UNLOCK=1 (deploy, rollback, lab-deploy, lab-rollback)   break a deploy lock left by a killed run
 #   make backup / make restore [INVENTORY=production]   dump now / restore drill (backup.yml, restore.yml)
+#   make pitr PITR_TARGET=... / make pitr-stop [INVENTORY=cluster]   a cluster's point-in-time drill (pitr.yml)
 #   make monitoring [INVENTORY=production]   exporters, Prometheus, Alertmanager alone (monitoring.yml)
 #   make lab-up [LAB_HOST=lab1] [DEBIAN=13|12] [BOOTSTRAP=root|sudo] [SSH_PORT=22]
 #                                  boot a local Debian host (13 by default; BOOTSTRAP=sudo: the
@@ -83,6 +84,18 @@ backup: deploy-tools ## Dump the database now (backup.yml; the nightly timer run
 .PHONY: restore
 restore: deploy-tools ## Restore drill: newest dump into a fresh database, row counts compared (restore.yml)
 	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) restore.yml $(ANSIBLE_ARGS)
+
+# A cluster's point-in-time recovery drill (pitr.yml): PITR_TARGET='2026-12-01 12:00:00+00'.
+PITR_TARGET ?=
+.PHONY: pitr
+pitr: deploy-tools ## Cluster: restore to PITR_TARGET into a scratch instance on the backup host (pitr.yml)
+	@test -n "$(PITR_TARGET)" || { echo "set PITR_TARGET, e.g. PITR_TARGET='2026-12-01 12:00:00+00'"; exit 2; }
+	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) pitr.yml \
+		-e '{"pitr_target": "$(PITR_TARGET)"}' $(ANSIBLE_ARGS)
+
+.PHONY: pitr-stop
+pitr-stop: deploy-tools ## Cluster: stop the PITR drill's scratch instance and remove it
+	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) pitr.yml -e pitr_stop=true $(ANSIBLE_ARGS)
 
 .PHONY: monitoring
 monitoring: deploy-tools ## Exporters, Prometheus, Alertmanager alone (monitoring.yml): after a change of routes or thresholds
