@@ -112,7 +112,9 @@ class LabHost:
         result = subprocess.run(
             [
                 "ansible-playbook",
-                *("-i", str(inventory)),
+                # The hosts file, not its directory: ansible would read every file there as an
+                # inventory, vault-pass included (its password would become a host).
+                *("-i", str(inventory / "hosts.yml")),
                 *("--vault-password-file", str(inventory / "vault-pass")),
                 str(REPO / "ansible" / playbook),
                 *extra,
