@@ -61,16 +61,19 @@ def configure(host: LabHost) -> Endpoints:
     vault = group_vars / "lab_services_vault.yml"
     vault.write_text(f'---\nvault_app_assistant_api_key: "{endpoints.api_key}"\n')
     vault.chmod(0o600)
-    subprocess.run(
+    encrypted = subprocess.run(
         [
             "ansible-vault",
             "encrypt",
             *("--vault-password-file", str(host.inventory / "vault-pass")),
             str(vault),
         ],
+        stdin=subprocess.DEVNULL,
         capture_output=True,
-        check=True,
+        text=True,
+        check=False,
     )
+    assert encrypted.returncode == 0, f"ansible-vault encrypt {vault}: {encrypted.stderr}"
     ENDPOINTS[host.name] = endpoints
     return endpoints
 
