@@ -12,28 +12,23 @@ each scenario).
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from accounts import make_staff
 from cluster_badinput import ClusterBadInput, try_bad_inputs
-from labhost import FIGURES, TIMINGS, PlaybookRun
+from labhost import FIGURES, TIMINGS, PlaybookRun, git_head, interrupt_on_sigterm
 from ledger import LoadAccount
 from loadusers import make_load_account
 from tally import Booked
-from topology import HOSTS, Balancer, Cluster, git_head, in_parallel
+from topology import HOSTS, Balancer, Cluster, in_parallel
 
 LOAD_USERS = 6  # threads of the ledger; ~20 requests/s through lb1 in all
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # A SIGTERM (CI timeout, kill) becomes KeyboardInterrupt, so fixtures still tear down.
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGTERM, interrupt)
+    interrupt_on_sigterm()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

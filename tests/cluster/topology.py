@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from labhost import REPO, TIMINGS, LabHost, PlaybookRun, lab
+from labhost import TIMINGS, LabHost, PlaybookRun, lab
 
 API_DOMAIN = "api.slipway.test"
 HOSTS = ("lb1", "app1", "app2", "db1", "db2")
@@ -173,13 +173,3 @@ class Cluster:
     def versions(self) -> dict[str, str]:
         hosts = {host.name: host for host in self.running(self.app_hosts)}
         return in_parallel(lambda name: self.version_on(hosts[name]), hosts)
-
-
-def git_head() -> str:
-    return subprocess.run(
-        ["git", "rev-parse", "--short=12", "HEAD"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()

@@ -11,8 +11,6 @@ the run is interrupted.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,7 +20,7 @@ import pytest
 import upstreams
 from accounts import Account, make_account
 from badinput import BadInputStory, try_bad_inputs
-from labhost import FIGURES, REPO, TIMINGS, LabHost, Shape, boot, lab
+from labhost import FIGURES, TIMINGS, LabHost, Shape, boot, git_head, interrupt_on_sigterm, lab
 
 # nspawn (default): systemd-nspawn containers, fast. vm: a QEMU VM with its own kernel, for
 # what a container cannot show (kernel settings); slow under software emulation, so that
@@ -39,11 +37,7 @@ if TIER == "vm":
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # A SIGTERM (CI timeout, kill) becomes KeyboardInterrupt, so fixtures still tear down.
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGTERM, interrupt)
+    interrupt_on_sigterm()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -82,13 +76,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future
     """Every shape, booting and deploying in parallel from the start of the session."""
     if os.geteuid() != 0:
         pytest.fail("the deploy tests boot systemd-nspawn hosts and must run as root")
-    release = subprocess.run(
-        ["git", "rev-parse", "--short=12", "HEAD"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    release = git_head()
     pool = ThreadPoolExecutor(max_workers=len(SHAPES))
     try:
         yield {

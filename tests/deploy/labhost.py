@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -29,6 +30,26 @@ DEPLOY_USER = "deploy"
 # Timings and other figures of this run, printed at the end (conftest's terminal summary).
 TIMINGS: dict[str, float] = {}
 FIGURES: dict[str, int] = {}
+
+
+def git_head() -> str:
+    """The repository's commit, as the release name the deploy gives it."""
+    return subprocess.run(
+        ["git", "rev-parse", "--short=12", "HEAD"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def interrupt_on_sigterm() -> None:
+    """A SIGTERM (CI timeout, kill) becomes KeyboardInterrupt, so fixtures still tear down."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def ssh_options(port: int) -> list[str]:
