@@ -119,10 +119,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A psycopg connection pool per worker process: connections are reused across requests
     # without Django's per-request health-check query (measured: a second round trip on
     # every request), and the pool bounds how many a process opens.
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    # libpq's connect_timeout (a DATABASE_URL's own wins): without it psycopg waits 130 s for a
+    # server that vanished mid-handshake, and the pool's few workers wait with it.
+    options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT_SECONDS", 5))
+    options["pool"] = {
         "min_size": env_int("DB_POOL_MIN_SIZE", 1),
         "max_size": env_int("DB_POOL_MAX_SIZE", 4),
         "timeout": env_int("DB_POOL_TIMEOUT_SECONDS", 10),
+        # A lost connection is retried with growing pauses (1, 2, 4... s) for this long, then
+        # given up; the next request that finds the pool empty starts afresh. Short, so the
+        # pool returns within seconds of the database (a restart, a failover), not minutes.
+        "reconnect_timeout": env_int("DB_POOL_RECONNECT_TIMEOUT_SECONDS", 10),
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # BEGIN IMMEDIATE takes the write lock at the start of every transaction, so the

@@ -3,6 +3,7 @@
 import socket
 import time
 
+import psycopg
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django_redis.cache import RedisCache
@@ -76,6 +77,40 @@ def test_postgres_url_options_are_kept_next_to_the_pool(load_settings):
         DB_POOL_MAX_SIZE="6",
     )["DATABASES"]["default"]["OPTIONS"]
     assert (options["sslmode"], options["pool"]["max_size"]) == ("require", 6)
+
+
+def test_a_database_url_keeps_its_own_connect_timeout(load_settings):
+    options = load_settings(
+        DEBUG="true", DATABASE_URL="postgres://u:p@db.example:5432/app?connect_timeout=2"
+    )["DATABASES"]["default"]["OPTIONS"]
+    assert int(options["connect_timeout"]) == 2
+
+
+def test_a_database_that_never_answers_fails_the_connection_within_seconds(load_settings):
+    """connect_timeout: a server that takes the TCP connection and then says nothing (a
+    primary that lost power behind a proxy) costs seconds, not psycopg's default 130 s."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        database = load_settings(
+            SECRET_KEY=REAL_SECRET,
+            DATABASE_URL=f"postgres://u:p@127.0.0.1:{port}/app?sslmode=disable",
+            DB_CONNECT_TIMEOUT_SECONDS="1",
+        )["DATABASES"]["default"]
+        options = {key: value for key, value in database["OPTIONS"].items() if key != "pool"}
+        assert database["OPTIONS"]["pool"]["reconnect_timeout"] == 10
+        started = time.monotonic()
+        with pytest.raises(psycopg.OperationalError, match="timeout"):
+            psycopg.connect(
+                host=database["HOST"],
+                port=database["PORT"],
+                user=database["USER"],
+                password=database["PASSWORD"],
+                dbname=database["NAME"],
+                **options,
+            )
+        assert time.monotonic() - started < 5
 
 
 def test_a_redis_that_never_answers_fails_the_cache_within_seconds(load_settings):
