@@ -207,7 +207,7 @@ cmd_up() {
 }
 
 cmd_down() {
-    local name=${1:?usage: lab.sh down NAME} dir pid
+    local name=${1:?usage: lab.sh down NAME} dir pid init
     dir=$(host_dir "$name")
     [ -d "$dir" ] || { say "$name: not running"; return 0; }
     if [ -f "$dir/pid" ]; then
@@ -216,7 +216,16 @@ cmd_down() {
             say "$name: powering off"
             kill -TERM "$pid" 2>/dev/null || true   # nspawn asks the guest's systemd to power off
             for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-            kill -0 "$pid" 2>/dev/null && { say "$name: forcing"; kill -KILL "$pid" 2>/dev/null || true; sleep 0.5; }
+            if kill -0 "$pid" 2>/dev/null; then
+                # Its guest did not power off in time (a busy machine). SIGKILL to the
+                # container's init ends every process in it; killing nspawn alone left them
+                # writing into the rootfs while it was being deleted.
+                say "$name: forcing"
+                if init=$(container_init "$pid"); then kill -KILL "$init" 2>/dev/null || true; fi
+                for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+                kill -KILL "$pid" 2>/dev/null || true
+                sleep 0.5
+            fi
         fi
     fi
     ip link del "ve-$name" 2>/dev/null || true
@@ -229,7 +238,9 @@ cmd_down() {
         harvest_apt_cache "$dir/rootfs/var/cache/apt/archives" \
             "$CACHE/apt-archives-$(host_get "$name" release 12)"
     fi
-    rm -rf --one-file-system "$dir"
+    # A process of the guest may still be exiting: try again before giving up.
+    for _ in 1 2 3; do rm -rf --one-file-system "$dir" 2>/dev/null && break; sleep 1; done
+    [ ! -e "$dir" ] || rm -rf --one-file-system "$dir" # the last try says what is left
     say "$name: removed"
     lock_lab
     compgen -G "$LAB_ROOT/*/index" >/dev/null || nat_down
