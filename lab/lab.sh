@@ -207,7 +207,7 @@ cmd_up() {
 }
 
 cmd_down() {
-    local name=${1:?usage: lab.sh down NAME} dir pid init
+    local name=${1:?usage: lab.sh down NAME} dir pid
     dir=$(host_dir "$name")
     [ -d "$dir" ] || { say "$name: not running"; return 0; }
     if [ -f "$dir/pid" ]; then
@@ -217,14 +217,11 @@ cmd_down() {
             kill -TERM "$pid" 2>/dev/null || true   # nspawn asks the guest's systemd to power off
             for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
             if kill -0 "$pid" 2>/dev/null; then
-                # Its guest did not power off in time (a busy machine). SIGKILL to the
-                # container's init ends every process in it; killing nspawn alone left them
-                # writing into the rootfs while it was being deleted.
+                # Its guest did not power off in time (a busy machine): pull the plug on all of
+                # it. Killing nspawn alone left its processes writing into the rootfs while it
+                # was being deleted.
                 say "$name: forcing"
-                if init=$(container_init "$pid"); then kill -KILL "$init" 2>/dev/null || true; fi
-                for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-                kill -KILL "$pid" 2>/dev/null || true
-                sleep 0.5
+                kill_guest "$name" "$pid" "$(container_init "$pid" || true)"
             fi
         fi
     fi

@@ -81,23 +81,28 @@ nspawn_host() {
     [ "$(host_get "$1" tier nspawn)" = nspawn ] || die "$1: power switching is for nspawn hosts only"
 }
 
+# SIGKILL to a PID namespace's init (INIT, may be empty) kills every process in it at once:
+# nothing flushes, nothing says goodbye to its peers. nspawn (PID) then exits, or is killed.
+kill_guest() {
+    local name=$1 pid=$2 init=$3
+    [ -z "$init" ] || kill -KILL "$init" 2>/dev/null || true
+    for _ in $(seq 1 100); do nspawn_alive "$pid" || break; sleep 0.1; done
+    if nspawn_alive "$pid"; then
+        say "$name: nspawn still runs; killing it too"
+        kill -KILL "$pid" 2>/dev/null || true
+        sleep 0.5
+    fi
+}
+
 cmd_poweroff() {
     local name=${1:?usage: lab.sh poweroff NAME} dir pid init
     nspawn_host "$name"
     dir=$(host_dir "$name")
     pid=$(cat "$dir/pid" 2>/dev/null || true)
     if nspawn_alive "$pid"; then
-        # SIGKILL to a PID namespace's init kills every process in it at once: nothing
-        # flushes, nothing says goodbye to its peers.
         init=$(container_init "$pid") || die "$name: no container init under nspawn $pid"
         say "$name: pulling the plug (SIGKILL to its init, pid $init)"
-        kill -KILL "$init"
-        for _ in $(seq 1 100); do nspawn_alive "$pid" || break; sleep 0.1; done
-        if nspawn_alive "$pid"; then
-            say "$name: nspawn still runs; killing it too"
-            kill -KILL "$pid" 2>/dev/null || true
-            sleep 0.5
-        fi
+        kill_guest "$name" "$pid" "$init"
     else
         say "$name: already off"
     fi
