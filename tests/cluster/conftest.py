@@ -24,7 +24,7 @@ from loadusers import make_load_account
 from tally import Booked
 from topology import HOSTS, Balancer, Cluster, in_parallel
 
-LOAD_USERS = 6  # threads of the ledger; ~20 requests/s through lb1 in all
+LOAD_USERS = 6  # threads of the ledger; ~7 requests/s through lb1 in all (ledger.PAUSE)
 
 
 def pytest_configure(config: pytest.Config) -> None:

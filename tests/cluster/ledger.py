@@ -40,6 +40,10 @@ if TYPE_CHECKING:
     from topology import Balancer
 
 TIMEOUT = 5.0  # seconds a request may take before it counts as failed
+# Seconds a load thread waits after each answer: about 7 requests/s through lb1 from 6 threads.
+# Serving them costs the lab hosts about a third of a core; unpaced (0.2 s, ~20 requests/s)
+# it was over a core of this 2-core machine, which slowed every playbook run under load.
+PAUSE = 0.75
 KEEP = 10  # confirmed bookings a load user holds at most (the cap is 20)
 
 
@@ -103,7 +107,7 @@ class Ledger:
         self,
         lb: Balancer,
         accounts: list[LoadAccount],
-        pause: float = 0.2,
+        pause: float = PAUSE,
         sink: list[Booked] | None = None,
     ) -> None:
         self.lb, self.accounts, self.pause = lb, accounts, pause
