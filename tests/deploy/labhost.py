@@ -138,6 +138,10 @@ class LabHost:
                 *("-i", str(inventory / "hosts.yml")),
                 *("--vault-password-file", str(inventory / "vault-pass")),
                 str(REPO / "ansible" / playbook),
+                # Builds beside the inventory, not in the clone's ansible/.build: the deploy and
+                # cluster tests run side by side from one clone, and one's pruning of earlier
+                # builds removed the other's build between two tasks.
+                *("-e", f"app_build_dir={inventory.parent / 'build'}"),
                 *extra,
             ],
             cwd=REPO,
