@@ -45,7 +45,7 @@ def failover(
     assert members[new].role == "Sync Standby", f"no synchronous standby: {members}"
     try:
         with Ledger(provisioned.lb, load_accounts, sink=acknowledged) as ledger:
-            time.sleep(3)  # steady first
+            time.sleep(5)  # steady first
             off = time.monotonic()
             provisioned.poweroff(old)
             until(
@@ -55,7 +55,7 @@ def failover(
             )
             promoted = time.monotonic() - off
             ledger.wait_for_writes_after(off, WRITES_WITHIN)
-            time.sleep(5)  # and steady after
+            time.sleep(10)  # and steady after (the paced load books ~2 a second)
         recovered = write_recovered(ledger.tally.snapshot(), off)
         seconds = None if recovered is None else recovered - off
         yield Failover(old, new, ledger, seconds, promoted)
