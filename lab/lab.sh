@@ -273,6 +273,7 @@ as_root() {
     [ "$(id -u)" = 0 ] && return
     command -v sudo >/dev/null || die "must run as root, or as a user with sudo"
     local settings
+    mkdir -p "$CACHE" # the user's, before root writes into it
     mapfile -t settings < <(env | grep '^SLIPWAY_' || true)
     exec sudo -- env "${settings[@]}" SLIPWAY_CACHE="$CACHE" SLIPWAY_LAB_DIR="$LAB_ROOT" \
         bash "$0" "$@"
