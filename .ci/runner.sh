@@ -27,6 +27,15 @@ OS_RELEASE=$REPO/.ci/ubuntu-os-release
 say() { printf '\033[1m[runner]\033[0m %s\n' "$*" >&2; }
 
 checkout() { echo "$WORK/$1/slipway"; }
+# On GitHub each job has a machine of its own. Here the jobs that run through sudo (the lab
+# jobs, the image) share a HOME apart from the others: root's Ansible, uv and pip write into
+# the HOME that sudo keeps, and files of root's in the runner's own caches would refuse it.
+job_home() {
+    case $1 in
+        main) echo "/home/$RUNNER" ;;
+        *) echo "/home/$RUNNER/sudo-jobs" ;;
+    esac
+}
 
 add_runner() {
     local missing=() package
@@ -39,6 +48,7 @@ add_runner() {
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
     fi
     id "$RUNNER" >/dev/null 2>&1 || useradd --create-home --uid "$RUNNER_UID" --shell /bin/bash "$RUNNER"
+    install -d -o "$RUNNER" -g "$RUNNER" "$(job_home sudo)"
     printf '%s ALL=(ALL) NOPASSWD:ALL\n' "$RUNNER" > /etc/sudoers.d/runner
     chmod 440 /etc/sudoers.d/runner
 }
@@ -97,6 +107,13 @@ teardown() {
     iptables -w -t nat -D POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
     iptables -w -t nat -X DOCKER
     ip link del docker0 2>/dev/null || true
+    # The tables iptables made for these rules, if nothing of anyone else's is in them.
+    local table
+    for table in filter nat; do
+        if ! iptables -w -t "$table" -S | grep -qv '^-P [A-Z]* ACCEPT$'; then
+            nft delete table ip "$table" 2>/dev/null || true
+        fi
+    done
 }
 
 # A job's checkout: this tree as committed, plus what is changed or new here (a session's
@@ -116,24 +133,22 @@ make_checkout() {
 # and how this machine reaches the registries (its CA bundle, a proxy), which a runner has too.
 PASSED='^(TEST_DATABASE_URL|REDIS_URL|FORCE_COLOR|CI|SSL_CERT_(FILE|DIR)|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|NODE_EXTRA_CA_CERTS|PIP_CERT|GIT_SSL_CAINFO|[a-z]+_proxy|[A-Z]+_PROXY)='
 runner_env() {
-    echo env -i HOME=/home/$RUNNER USER=$RUNNER LOGNAME=$RUNNER LANG=C.UTF-8 \
+    echo env -i HOME="$(job_home "$1")" USER=$RUNNER LOGNAME=$RUNNER LANG=C.UTF-8 \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
     env | grep -E "$PASSED" || true
 }
 
 run_job() {
-    local dir
-    dir=$(checkout "$1")
+    local job=$1
     shift
     # shellcheck disable=SC2046 # runner_env prints words, one per setting
-    cd "$dir" && exec setpriv --reuid="$RUNNER" --regid="$RUNNER" --init-groups $(runner_env) "$@"
+    cd "$(checkout "$job")" && exec setpriv --reuid="$RUNNER" --regid="$RUNNER" --init-groups $(runner_env "$job") "$@"
 }
 
 # The fork's laptop: a mount namespace where /etc/os-release is Ubuntu's and /etc/apt is
 # empty, and no_new_privs set, so sudo (setuid) cannot run at all.
 run_fork() {
-    local dir
-    dir=$(checkout "$1")
+    local job=$1
     shift
     # shellcheck disable=SC2046,SC2016
     exec unshare --mount --propagation private -- bash -c '
@@ -143,7 +158,7 @@ run_fork() {
         cd "$2"
         shift 2
         exec setpriv --reuid=runner --regid=runner --init-groups --no-new-privs "$@"
-    ' fork "$OS_RELEASE" "$dir" $(runner_env) "$@"
+    ' fork "$OS_RELEASE" "$(checkout "$job")" $(runner_env "$job") "$@"
 }
 
 [ "$(id -u)" = 0 ] || { say "must run as root"; exit 1; }
