@@ -1,21 +1,17 @@
-"""The NinjaAPI instance: routers, authentication, the host check, and one error shape for
-every failure."""
+"""The NinjaAPI instance: the apps' routers and authentication (from settings), the host
+check, and one error shape for every failure."""
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 import structlog
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from example_api.accounts.api import router as accounts_router
-from example_api.accounts.auth import bearer_token
-from example_api.accounts.errors import LoginThrottled
-from example_api.assistant.api import router as assistant_router
-from example_api.assistant.errors import AssistantQuotaExceeded
-from example_api.bookings.api import router as bookings_router
 from example_api.error_responses import domain_error_body, error_body
 from example_api.errors import DomainError
 from example_api.openapi import DocumentedAPI
@@ -27,12 +23,12 @@ api = DocumentedAPI(
     title="Slipway example API",
     version="1.0.0",
     description="A small booking service: register, log in, book resources without overlaps.",
-    auth=bearer_token,
+    auth=import_string(settings.API_AUTH),
     urls_namespace="api",
 )
-api.add_router("", accounts_router)
-api.add_router("", bookings_router)
-api.add_router("", assistant_router)
+# The apps' routers, as settings.API_ROUTERS lists them: this module names no app.
+for router in settings.API_ROUTERS:
+    api.add_router("", import_string(router))
 
 
 def host_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -57,7 +53,7 @@ api.add_decorator(host_checked, mode="view")
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     status, body = domain_error_body(exc)
     response = api.create_response(request, body, status=status)
-    if isinstance(exc, LoginThrottled | AssistantQuotaExceeded):
+    if exc.retry_after is not None:
         response["Retry-After"] = str(exc.retry_after)
     return response
 

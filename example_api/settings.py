@@ -57,13 +57,24 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "corsheaders",
     "ninja",  # serves Swagger UI's files locally instead of from a CDN
-    "example_api.accounts",
+    # The project's own apps. Each declares its errors in its errors.py; their codes are
+    # listed in this order in the OpenAPI document's ErrorCode (example_api/error_catalog.py).
     "example_api.bookings",
+    "example_api.accounts",
     "example_api.health",
     "example_api.jobs",
     "example_api.notifications",
     "example_api.assistant",
 ]
+
+# The API's routers (example_api/api.py adds them in this order, under /api/v1/), and how a
+# request is authenticated.
+API_ROUTERS = [
+    "example_api.accounts.api.router",
+    "example_api.bookings.api.router",
+    "example_api.assistant.api.router",
+]
+API_AUTH = "example_api.accounts.auth.bearer_token"
 
 # Only what the API and the admin need; each entry costs on every request. The Host header is
 # checked by Django itself when asked (request.get_host()): the API asks on every call (api.py).

@@ -1,0 +1,47 @@
+"""Every error code and domain error of the installed apps, merged, as the API merges their
+routers. An app declares its own in `<app>/errors.py` (example_api/errors.py says how); the
+order of INSTALLED_APPS is the order of their codes in the OpenAPI document's ErrorCode, the
+platform's codes last. Built when imported, so only once the app registry is ready."""
+
+from enum import StrEnum
+from importlib import import_module
+from types import ModuleType
+from typing import cast
+
+from django.apps import apps
+
+from example_api.errors import DomainError, PlatformCode
+from example_api.project_apps import own_submodules
+
+
+def error_modules() -> list[ModuleType]:
+    names = [config.name for config in apps.get_app_configs()]
+    return [import_module(name) for name in own_submodules(names, "errors")]
+
+
+def domain_errors() -> list[type[DomainError]]:
+    """The DomainError subclasses the apps' error modules define, in the apps' order."""
+    return [
+        value
+        for module in error_modules()
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, DomainError)
+        and value.__module__ == module.__name__
+    ]
+
+
+def _merged_codes() -> type[StrEnum]:
+    app_codes = [code for module in error_modules() for code in getattr(module, "Code", ())]
+    # Two apps with one code name fail here; tests/unit/test_domain_errors.py checks values.
+    members = [(code.name, code.value) for code in [*app_codes, *PlatformCode]]
+    # Enum's functional API makes a class; typeshed types the call as a member.
+    return cast(type[StrEnum], StrEnum("ErrorCode", members))
+
+
+ErrorCode = _merged_codes()
+
+# Codes of the rules that may refuse well-formed input (a 422 that no schema can foresee).
+RULE_CODES: frozenset[str] = frozenset(
+    error.code.value for error in domain_errors() if error.status == 422
+)
