@@ -1,0 +1,13 @@
+from django.http import HttpRequest
+from ninja import Router
+
+from example_api.schemas import errors
+from tests.planted import services
+
+router = Router(tags=["parcels"])
+
+
+@router.post("/parcels/collect/", auth=None, response={204: None, **errors(503)})
+def collect_parcel(request: HttpRequest) -> tuple[int, None]:
+    services.collect_parcel()
+    return 204, None
