@@ -11,7 +11,7 @@ from pathlib import Path
 
 
 def main() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.planted.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings_planted"
     os.environ["DATABASE_URL"] = "sqlite://:memory:"
     import django
 

@@ -1,7 +1,7 @@
 """One seam between the platform and the apps: an app declares its errors (code, status,
-Retry-After), its metrics and its migrations in its own folder, and the project finds them
-from INSTALLED_APPS. Proven with a planted app (tests/planted) installed the way a fork adds
-one: INSTALLED_APPS and API_ROUTERS, nothing else."""
+Retry-After), its metrics, its settings and its migrations in its own folder, and the project
+finds them from INSTALLED_APPS. Proven with a planted app (tests/planted) installed the way a
+fork adds one: INSTALLED_APPS and API_ROUTERS, nothing else."""
 
 import json
 import subprocess
@@ -31,7 +31,7 @@ def observe_planted(tmp_path: Path) -> dict:
 
 def test_a_planted_app_plugs_in_with_its_error_metric_and_migration(tmp_path):
     facts = observe_planted(tmp_path)
-    # Its error answers with the status, code and Retry-After it declares.
+    # Its error answers with the status, code and Retry-After it declares (its own setting).
     assert facts["status"] == 503
     assert facts["body"] == {
         "detail": "the parcel is held at the depot; try again later",
