@@ -1,22 +1,21 @@
-"""Every error code and domain error of the installed apps, merged, as the API merges their
+"""Every error code and domain error of the project's apps, merged, as the API merges their
 routers. An app declares its own in `<app>/errors.py` (example_api/errors.py says how); the
-order of INSTALLED_APPS is the order of their codes in the OpenAPI document's ErrorCode, the
-platform's codes last. Built when imported, so only once the app registry is ready."""
+order of settings.PROJECT_APPS is the order of their codes in the OpenAPI document's
+ErrorCode, the platform's codes last."""
 
 from enum import StrEnum
 from importlib import import_module
 from types import ModuleType
 from typing import cast
 
-from django.apps import apps
+from django.conf import settings
 
 from example_api.errors import DomainError, PlatformCode
-from example_api.project_apps import own_submodules
+from example_api.project_apps import app_modules
 
 
 def error_modules() -> list[ModuleType]:
-    names = [config.name for config in apps.get_app_configs()]
-    return [import_module(name) for name in own_submodules(names, "errors")]
+    return [import_module(name) for name in app_modules(settings.PROJECT_APPS, "errors")]
 
 
 def domain_errors() -> list[type[DomainError]]:

@@ -47,7 +47,7 @@ CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
 CORS_PREFLIGHT_MAX_AGE = 3600
 
 # --- applications -----------------------------------------------------------------------------
-INSTALLED_APPS = [
+DJANGO_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -55,10 +55,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+]
+THIRD_PARTY_APPS = [
     "corsheaders",
     "ninja",  # serves Swagger UI's files locally instead of from a CDN
-    # The project's own apps. Each declares its errors in its errors.py; their codes are
-    # listed in this order in the OpenAPI document's ErrorCode (example_api/error_catalog.py).
+]
+# The project's own apps: a new app is added here (docs/forking.md). The project merges what
+# each declares in modules of its own (settings.py, errors.py, api.py's ERROR_STATUS,
+# migrations; example_api/project_apps.py). Their error codes are listed in this order in the
+# OpenAPI document's ErrorCode (example_api/error_catalog.py).
+PROJECT_APPS = [
     "example_api.bookings",
     "example_api.accounts",
     "example_api.health",
@@ -66,9 +72,11 @@ INSTALLED_APPS = [
     "example_api.notifications",
     "example_api.assistant",
 ]
+INSTALLED_APPS = [*DJANGO_APPS, *THIRD_PARTY_APPS, *PROJECT_APPS]
 
 # The API's routers (example_api/api.py adds them in this order, under /api/v1/), and how a
-# request is authenticated.
+# request is authenticated. A list of its own, not PROJECT_APPS' order: that order is the
+# error codes', and this one the OpenAPI document's paths'.
 API_ROUTERS = [
     "example_api.accounts.api.router",
     "example_api.bookings.api.router",
@@ -239,5 +247,5 @@ LOGGING = build_logging_config(json=not DEBUG, level=env_str("LOG_LEVEL", "INFO"
 
 # --- the apps' own settings -------------------------------------------------------------------
 # Each app keeps its own settings in its settings.py (e.g. example_api/assistant/settings.py),
-# merged here in INSTALLED_APPS order, so a new app's settings need no edit of this file.
-globals().update(app_settings(INSTALLED_APPS))
+# merged here in PROJECT_APPS order, so a new app's settings need no edit of this file.
+globals().update(app_settings(PROJECT_APPS))

@@ -27,7 +27,7 @@ def main() -> None:
     client = Client(SERVER_NAME="localhost")  # an allowed host, as every request needs
     refused = client.post("/api/v1/parcels/collect/")
     scraped = client.get(settings.METRICS_PATH)
-    lint_apps = migration_lint_apps(settings.INSTALLED_APPS)
+    lint_apps = migration_lint_apps(settings.PROJECT_APPS)
     lint_output = io.StringIO()
     # Its own migrations only (SQLite here; `make lint` lints the others on PostgreSQL). A
     # migration of an app missing from include_apps is printed as IGNORE.

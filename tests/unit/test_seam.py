@@ -1,7 +1,7 @@
 """One seam between the platform and the apps: an app declares its errors (code, status,
 Retry-After), its metrics, its settings and its migrations in its own folder, and the project
-finds them from INSTALLED_APPS. Proven with a planted app (tests/planted) installed the way a
-fork adds one: INSTALLED_APPS and API_ROUTERS, nothing else."""
+finds them from settings.PROJECT_APPS. Proven with a planted app (tests/planted) installed the
+way a fork adds one: PROJECT_APPS and API_ROUTERS, nothing else."""
 
 import json
 import subprocess
@@ -12,7 +12,7 @@ from django.apps import apps
 from django.conf import settings
 
 from example_api.errors import PlatformCode
-from example_api.project_apps import is_own, migration_lint_apps
+from example_api.project_apps import app_modules, migration_lint_apps
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,20 +60,28 @@ def test_the_platform_names_no_planted_app():
     assert named == []
 
 
-def test_the_migration_linter_lints_every_own_app_that_has_migrations():
+def test_the_migration_linter_lints_every_project_app_that_has_migrations():
     from tests.settings_migration_lint import MIGRATION_LINTER_OPTIONS
 
     with_migrations = [
         config.label
         for config in apps.get_app_configs()
-        if is_own(config.name) and (Path(config.path) / "migrations").is_dir()
+        if config.name in settings.PROJECT_APPS and (Path(config.path) / "migrations").is_dir()
     ]
     assert {"accounts", "bookings", "assistant", "notifications"} <= set(with_migrations)
     # The list is computed from names, before the registry exists: labels must follow them.
-    assert migration_lint_apps(settings.INSTALLED_APPS) == with_migrations
+    assert migration_lint_apps(settings.PROJECT_APPS) == with_migrations
     assert MIGRATION_LINTER_OPTIONS["include_apps"] == with_migrations
 
 
-def test_libraries_are_not_the_projects_apps():
-    assert not any(is_own(name) for name in ("django.contrib.auth", "ninja", "corsheaders"))
-    assert all(is_own(name) for name in ("example_api.bookings", "tests.planted"))
+def test_the_project_apps_are_installed_apps_named_by_their_packages():
+    """The project finds an app's modules from its PROJECT_APPS entry: an AppConfig's dotted
+    path there would hide them."""
+    names = [config.name for config in apps.get_app_configs()]
+    assert [name for name in names if name in settings.PROJECT_APPS] == settings.PROJECT_APPS
+
+
+def test_every_project_app_router_is_in_the_api():
+    """API_ROUTERS orders the routers; an app's router missing from it would serve nothing."""
+    routers = [f"{module}.router" for module in app_modules(settings.PROJECT_APPS, "api")]
+    assert sorted(settings.API_ROUTERS) == sorted(routers)
