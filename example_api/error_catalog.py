@@ -1,7 +1,7 @@
 """Every error code and domain error of the project's apps, merged, as the API merges their
 routers. An app declares its own in `<app>/errors.py` (example_api/errors.py says how); the
 order of settings.PROJECT_APPS is the order of their codes in the OpenAPI document's
-ErrorCode, the platform's codes last."""
+ErrorCode, the platform's codes last. Their HTTP statuses are the API's (example_api/api.py)."""
 
 from enum import StrEnum
 from importlib import import_module
@@ -39,8 +39,3 @@ def _merged_codes() -> type[StrEnum]:
 
 
 ErrorCode = _merged_codes()
-
-# Codes of the rules that may refuse well-formed input (a 422 that no schema can foresee).
-RULE_CODES: frozenset[str] = frozenset(
-    error.code.value for error in domain_errors() if error.status == 422
-)

@@ -1,7 +1,7 @@
 """Where errors meet HTTP: the body of every error. Every error body carries `detail` (for
 people) and `code` (for programs); every 422 lists its problems in `detail`
-(example_api/schemas.py: ErrorOut, ValidationErrorOut). A domain error brings its own
-status and code (each app's errors.py); this module names no app."""
+(example_api/schemas.py: ErrorOut, ValidationErrorOut). A domain error's status is its app's
+(example_api/api.py merges them); this module names no app."""
 
 from http import HTTPStatus
 
@@ -34,11 +34,12 @@ def _phrase(status: int) -> str:
         return "Error"
 
 
-def domain_error_body(exc: DomainError) -> tuple[int, dict[str, object]]:
-    if exc.status != 422:
-        return exc.status, {"detail": exc.message, "code": exc.code}
+def domain_error_body(exc: DomainError, status: int) -> dict[str, object]:
+    """The body of a domain error answered with `status`."""
+    if status != 422:
+        return {"detail": exc.message, "code": exc.code}
     # Shaped like the framework's 422 items, pointing at the input, so one parser and one
     # form field handler serve both.
     loc = ["body", "payload", exc.field] if exc.field else ["body", "payload"]
     detail = [{"loc": loc, "msg": problem, "type": exc.code} for problem in exc.problems]
-    return exc.status, {"detail": detail, "code": exc.code}
+    return {"detail": detail, "code": exc.code}

@@ -1,13 +1,14 @@
 """The platform's error codes, and the base of every domain error.
 
 Each app declares its own errors in `<app>/errors.py`: a `Code` enum of its codes and its
-DomainError subclasses, each with its code and the HTTP status that answers it. The project
-merges every app's (example_api/error_catalog.py), as it merges their routers; this module
-names no app.
+DomainError subclasses, each with its code. Its HTTP layer (`<app>/api.py`: ERROR_STATUS)
+gives each error its status. The project merges every app's (example_api/error_catalog.py,
+example_api/api.py), as it merges their routers; this module names no app.
 
 A code is stable and machine-readable: clients branch on it, so a released code never changes
-meaning (add new ones instead). A domain error carries no HTTP machinery: a code, a status
-number, a message for people and, when one input caused it, that input's name."""
+meaning (add new ones instead). A domain error knows nothing of HTTP: it has a code, a message
+for people, when one input caused it that input's name and, when trying again later may
+succeed, how long to wait."""
 
 from enum import StrEnum
 from typing import ClassVar
@@ -27,11 +28,9 @@ class PlatformCode(StrEnum):
 
 class DomainError(Exception):
     code: ClassVar[StrEnum]
-    # The HTTP status that answers it; 422 means a rule refused well-formed input.
-    status: ClassVar[int]
     # The input the error is about (a service's keyword argument), if a single one is.
     field: ClassVar[str | None] = None
-    # Seconds a client should wait before trying again (sent as Retry-After), if any.
+    # Seconds to wait before trying again, if waiting helps (the API sends it as Retry-After).
     retry_after: int | None = None
 
     def __init__(self, message: str) -> None:

@@ -1,4 +1,5 @@
-"""What the accounts domain refuses: its error codes, and each error's HTTP status."""
+"""What the accounts domain refuses: its error codes and errors (their HTTP statuses are in
+example_api/accounts/api.py)."""
 
 from enum import StrEnum
 
@@ -16,7 +17,6 @@ class Code(StrEnum):
 
 class UsernameTaken(DomainError):
     code = Code.USERNAME_TAKEN
-    status = 409
 
     def __init__(self) -> None:
         super().__init__("username is taken")
@@ -26,7 +26,6 @@ class WeakPassword(DomainError):
     """The password fails Django's password validators; one message per failed validator."""
 
     code = Code.WEAK_PASSWORD
-    status = 422
     field = "password"
 
     def __init__(self, problems: list[str]) -> None:
@@ -36,7 +35,6 @@ class WeakPassword(DomainError):
 
 class InvalidCredentials(DomainError):
     code = Code.INVALID_CREDENTIALS
-    status = 401
 
     def __init__(self) -> None:
         super().__init__("invalid username or password")
@@ -44,7 +42,6 @@ class InvalidCredentials(DomainError):
 
 class LoginThrottled(DomainError):
     code = Code.LOGIN_THROTTLED
-    status = 429
 
     def __init__(self, retry_after: int) -> None:
         super().__init__("too many failed login attempts; try again later")
@@ -53,7 +50,6 @@ class LoginThrottled(DomainError):
 
 class StaffOnly(DomainError):
     code = Code.STAFF_ONLY
-    status = 403
 
     def __init__(self, action: str) -> None:
         super().__init__(f"only staff may {action}")
@@ -61,7 +57,6 @@ class StaffOnly(DomainError):
 
 class UserNotFound(DomainError):
     code = Code.USER_NOT_FOUND
-    status = 404
 
     def __init__(self) -> None:
         super().__init__("user not found")

@@ -1,7 +1,7 @@
-"""What the assistant refuses (domain errors, each with its HTTP status), and why a request
-ends `failed` (AssistantFailure: never an HTTP error, the `code` of a failed request in
-GET /assistant/requests/{id}/). A proposal that breaks the booking rule fails with the
-booking rule's own code (booking_in_past, ...)."""
+"""What the assistant refuses (domain errors; their HTTP statuses are in its api.py), and
+why a request ends `failed` (AssistantFailure: never an HTTP error, the `code` of a failed
+request in GET /assistant/requests/{id}/). A proposal that breaks the booking rule fails with
+the booking rule's own code (booking_in_past, ...)."""
 
 from enum import StrEnum
 from typing import ClassVar
@@ -30,7 +30,6 @@ class AssistantFailure(Exception):
 
 class UnknownTimeZone(DomainError):
     code = Code.UNKNOWN_TIME_ZONE
-    status = 422
     field = "time_zone"
 
     def __init__(self) -> None:
@@ -39,7 +38,6 @@ class UnknownTimeZone(DomainError):
 
 class AssistantDisabled(DomainError):
     code = Code.ASSISTANT_DISABLED
-    status = 503
 
     def __init__(self) -> None:
         super().__init__("the booking assistant is not configured on this server")
@@ -47,7 +45,6 @@ class AssistantDisabled(DomainError):
 
 class AssistantQuotaExceeded(DomainError):
     code = Code.ASSISTANT_QUOTA_EXCEEDED
-    status = 429
 
     def __init__(self, *, quota: int, retry_after: int) -> None:
         super().__init__(f"at most {quota} assistant requests per day; try again later")
@@ -56,7 +53,6 @@ class AssistantQuotaExceeded(DomainError):
 
 class AssistantRequestNotFound(DomainError):
     code = Code.ASSISTANT_REQUEST_NOT_FOUND
-    status = 404
 
     def __init__(self) -> None:
         super().__init__("assistant request not found")

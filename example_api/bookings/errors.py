@@ -1,4 +1,5 @@
-"""What the bookings domain refuses: its error codes, and each error's HTTP status."""
+"""What the bookings domain refuses: its error codes and errors (their HTTP statuses are in
+example_api/bookings/api.py)."""
 
 from datetime import timedelta
 from enum import StrEnum
@@ -19,7 +20,6 @@ class Code(StrEnum):
 
 class BookingEndBeforeStart(DomainError):
     code = Code.BOOKING_END_BEFORE_START
-    status = 422
     field = "end"
 
     def __init__(self) -> None:
@@ -28,7 +28,6 @@ class BookingEndBeforeStart(DomainError):
 
 class BookingInPast(DomainError):
     code = Code.BOOKING_IN_PAST
-    status = 422
     field = "start"
 
     def __init__(self) -> None:
@@ -37,7 +36,6 @@ class BookingInPast(DomainError):
 
 class BookingTooLong(DomainError):
     code = Code.BOOKING_TOO_LONG
-    status = 422
     field = "end"
 
     def __init__(self, max_duration: timedelta) -> None:
@@ -48,7 +46,6 @@ class BookingTooLong(DomainError):
 
 class BookingCapReached(DomainError):
     code = Code.BOOKING_CAP_REACHED
-    status = 422
 
     def __init__(self, cap: int) -> None:
         super().__init__(f"at most {cap} active bookings per user (active booking limit)")
@@ -57,7 +54,6 @@ class BookingCapReached(DomainError):
 
 class BookingOverlap(DomainError):
     code = Code.BOOKING_OVERLAP
-    status = 409
 
     def __init__(self) -> None:
         super().__init__("the resource is already booked for part of this time")
@@ -65,7 +61,6 @@ class BookingOverlap(DomainError):
 
 class BookingNotFound(DomainError):
     code = Code.BOOKING_NOT_FOUND
-    status = 404
 
     def __init__(self) -> None:
         super().__init__("booking not found")
@@ -73,7 +68,6 @@ class BookingNotFound(DomainError):
 
 class ResourceNotFound(DomainError):
     code = Code.RESOURCE_NOT_FOUND
-    status = 404
 
     def __init__(self) -> None:
         super().__init__("resource not found")
@@ -81,7 +75,6 @@ class ResourceNotFound(DomainError):
 
 class ResourceNameTaken(DomainError):
     code = Code.RESOURCE_NAME_TAKEN
-    status = 409
 
     def __init__(self) -> None:
         super().__init__("a resource with this name exists")

@@ -1,4 +1,5 @@
-"""What the planted app refuses: its own code, status and Retry-After."""
+"""What the planted app refuses: its own code, and how long to wait (its api.py gives the
+status)."""
 
 from enum import StrEnum
 
@@ -11,7 +12,6 @@ class Code(StrEnum):
 
 class ParcelHeld(DomainError):
     code = Code.PARCEL_HELD
-    status = 503
 
     def __init__(self, retry_after: int) -> None:
         super().__init__("the parcel is held at the depot; try again later")

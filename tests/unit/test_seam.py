@@ -1,7 +1,8 @@
-"""One seam between the platform and the apps: an app declares its errors (code, status,
-Retry-After), its metrics, its settings and its migrations in its own folder, and the project
-finds them from settings.PROJECT_APPS. Proven with a planted app (tests/planted) installed the
-way a fork adds one: PROJECT_APPS and API_ROUTERS, nothing else."""
+"""One seam between the platform and the apps: an app declares its errors (codes, and how long
+to wait), their HTTP statuses (beside its router), its metrics, its settings and its
+migrations in its own folder, and the project finds them from settings.PROJECT_APPS. Proven
+with a planted app (tests/planted) installed the way a fork adds one: PROJECT_APPS and
+API_ROUTERS, nothing else."""
 
 import json
 import subprocess
@@ -31,7 +32,8 @@ def observe_planted(tmp_path: Path) -> dict:
 
 def test_a_planted_app_plugs_in_with_its_error_metric_and_migration(tmp_path):
     facts = observe_planted(tmp_path)
-    # Its error answers with the status, code and Retry-After it declares (its own setting).
+    # Its error answers with the status its api.py gives it, its code, and the wait it
+    # carries as Retry-After (its own setting).
     assert facts["status"] == 503
     assert facts["body"] == {
         "detail": "the parcel is held at the depot; try again later",
