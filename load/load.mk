@@ -16,7 +16,5 @@ load-smoke: install ## Short load test (about 2.5 min) with the same budgets, as
 
 .PHONY: bench
 bench: install ## wrk: API req/s as a ratio to a hello app on the same server; fails below budgets.toml [bench]
-	@command -v wrk >/dev/null || { echo "installing wrk (apt)"; \
-		if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; \
-		else sudo apt-get install -y -qq wrk >/dev/null; fi; }
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk (Debian, Ubuntu), brew install wrk (macOS)" >&2; exit 1; }
 	$(LOAD_RUN) python -m load.bench $(BENCH_ARGS)
