@@ -1,24 +1,22 @@
-"""The NinjaAPI instance: routers, authentication, the host check, and one error shape for
-every failure."""
+"""The NinjaAPI instance: the apps' routers and authentication (from settings), their error
+statuses merged into one table, the host check, and one error shape for every failure."""
 
 from collections.abc import Callable
 from functools import wraps
+from importlib import import_module
 from typing import Any
 
 import structlog
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from example_api.accounts.api import router as accounts_router
-from example_api.accounts.auth import bearer_token
-from example_api.accounts.errors import LoginThrottled
-from example_api.assistant.api import router as assistant_router
-from example_api.assistant.errors import AssistantQuotaExceeded
-from example_api.bookings.api import router as bookings_router
 from example_api.error_responses import domain_error_body, error_body
 from example_api.errors import DomainError
 from example_api.openapi import DocumentedAPI
+from example_api.project_apps import app_modules
 from example_api.telemetry import report_unhandled
 
 log = structlog.get_logger(__name__)
@@ -27,12 +25,25 @@ api = DocumentedAPI(
     title="Slipway example API",
     version="1.0.0",
     description="A small booking service: register, log in, book resources without overlaps.",
-    auth=bearer_token,
+    auth=import_string(settings.API_AUTH),
     urls_namespace="api",
 )
-api.add_router("", accounts_router)
-api.add_router("", bookings_router)
-api.add_router("", assistant_router)
+# The apps' routers, as settings.API_ROUTERS lists them: this module names no app.
+for router in settings.API_ROUTERS:
+    api.add_router("", import_string(router))
+
+# Each project app's HTTP layer (its api.py) gives the status of each of its domain errors in
+# ERROR_STATUS; merged, the one table the handler answers from. An error missing from it fails
+# tests/unit/test_domain_errors.py.
+DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
+    error: status
+    for module in app_modules(settings.PROJECT_APPS, "api")
+    for error, status in getattr(import_module(module), "ERROR_STATUS", {}).items()
+}
+# Codes of the rules that may refuse well-formed input (a 422 that no schema can foresee).
+RULE_CODES = frozenset(
+    error.code.value for error, status in DOMAIN_ERROR_STATUS.items() if status == 422
+)
 
 
 def host_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -55,9 +66,9 @@ api.add_decorator(host_checked, mode="view")
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    status, body = domain_error_body(exc)
-    response = api.create_response(request, body, status=status)
-    if isinstance(exc, LoginThrottled | AssistantQuotaExceeded):
+    status = DOMAIN_ERROR_STATUS[type(exc)]
+    response = api.create_response(request, domain_error_body(exc, status), status=status)
+    if exc.retry_after is not None:
         response["Retry-After"] = str(exc.retry_after)
     return response
 

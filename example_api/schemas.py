@@ -2,7 +2,7 @@
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from ninja import Schema
 from pydantic import (
@@ -17,7 +17,11 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from example_api.errors import ErrorCode
+if TYPE_CHECKING:
+    # Merged from the installed apps when imported: the type checker sees some StrEnum.
+    from enum import StrEnum as ErrorCode
+else:
+    from example_api.error_catalog import ErrorCode
 
 MAX_ID = 2**63 - 1  # PostgreSQL bigint; larger numbers are malformed ids, not unknown ones
 

@@ -4,7 +4,6 @@ DEBUG is off unless DEBUG=true is set, so a forgotten variable fails safe. See
 `.env.example` for the full list of variables.
 """
 
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -12,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from example_api.env import env_bool, env_int, env_list, env_str
 from example_api.logging import build_logging_config
+from example_api.project_apps import app_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,7 +47,7 @@ CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
 CORS_PREFLIGHT_MAX_AGE = 3600
 
 # --- applications -----------------------------------------------------------------------------
-INSTALLED_APPS = [
+DJANGO_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -55,15 +55,34 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+]
+THIRD_PARTY_APPS = [
     "corsheaders",
     "ninja",  # serves Swagger UI's files locally instead of from a CDN
-    "example_api.accounts",
+]
+# The project's own apps: a new app is added here (docs/forking.md). The project merges what
+# each declares in modules of its own (settings.py, errors.py, api.py's ERROR_STATUS,
+# migrations; example_api/project_apps.py). Their error codes are listed in this order in the
+# OpenAPI document's ErrorCode (example_api/error_catalog.py).
+PROJECT_APPS = [
     "example_api.bookings",
+    "example_api.accounts",
     "example_api.health",
     "example_api.jobs",
     "example_api.notifications",
     "example_api.assistant",
 ]
+INSTALLED_APPS = [*DJANGO_APPS, *THIRD_PARTY_APPS, *PROJECT_APPS]
+
+# The API's routers (example_api/api.py adds them in this order, under /api/v1/), and how a
+# request is authenticated. A list of its own, not PROJECT_APPS' order: that order is the
+# error codes', and this one the OpenAPI document's paths'.
+API_ROUTERS = [
+    "example_api.accounts.api.router",
+    "example_api.bookings.api.router",
+    "example_api.assistant.api.router",
+]
+API_AUTH = "example_api.accounts.auth.bearer_token"
 
 # Only what the API and the admin need; each entry costs on every request. The Host header is
 # checked by Django itself when asked (request.get_host()): the API asks on every call (api.py).
@@ -162,17 +181,6 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Slipway <noreply@localhost>")
 
-# --- booking assistant (docs/assistant.md): any OpenAI-compatible chat-completions API ------
-# No key, no assistant: its endpoint answers 503 assistant_disabled and nothing else changes.
-ASSISTANT_API_KEY = env_str("ASSISTANT_API_KEY")
-ASSISTANT_BASE_URL = env_str("ASSISTANT_BASE_URL") or None  # None: the SDK's default (OpenAI)
-ASSISTANT_MODEL = env_str("ASSISTANT_MODEL", "gpt-4o-mini")
-ASSISTANT_TIMEOUT_SECONDS = float(env_str("ASSISTANT_TIMEOUT_SECONDS", "20"))
-ASSISTANT_MAX_RETRIES = env_int("ASSISTANT_MAX_RETRIES", 2)
-ASSISTANT_MAX_INPUT_CHARS = env_int("ASSISTANT_MAX_INPUT_CHARS", 300)
-ASSISTANT_MAX_OUTPUT_TOKENS = env_int("ASSISTANT_MAX_OUTPUT_TOKENS", 300)
-ASSISTANT_DAILY_QUOTA = env_int("ASSISTANT_DAILY_QUOTA", 20)
-
 # --- cache: login throttling must be shared by all workers, so Redis in production -----------
 REDIS_URL = env_str("REDIS_URL")
 # django-redis rather than Django's own RedisCache: Django's builds a new redis client object
@@ -208,23 +216,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-API_TOKEN_TTL = timedelta(seconds=env_int("API_TOKEN_TTL_SECONDS", 7 * 24 * 3600))
-# Token lookups are cached (example_api/accounts/tokens.py has the revocation bound): in
-# the shared cache for this many seconds (a deactivated user or a staff change is seen
-# within this plus the next value)...
-API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 60)
-# ...and in each worker's memory for this many: a logout reaches other workers within it
-# (the worker that handles the logout forgets at once). 0 turns this layer off.
-API_TOKEN_LOCAL_CACHE_SECONDS = env_int("API_TOKEN_LOCAL_CACHE_SECONDS", 5)
-LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
-LOGIN_MAX_FAILURES_PER_USERNAME = env_int("LOGIN_MAX_FAILURES_PER_USERNAME", 5)
-LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
-# Behind a reverse proxy, the META key that carries the client address (e.g. HTTP_X_REAL_IP).
-CLIENT_IP_META_KEY = env_str("CLIENT_IP_META_KEY", "REMOTE_ADDR")
-
-# --- bookings: limits of the booking rule (example_api/bookings/rules.py) -------------------
-BOOKING_MAX_DURATION = timedelta(minutes=env_int("BOOKING_MAX_DURATION_MINUTES", 8 * 60))
-BOOKING_MAX_ACTIVE_PER_USER = env_int("BOOKING_MAX_ACTIVE_PER_USER", 20)
 
 # --- i18n, static -----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -253,3 +244,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # API bodies are small; refuse big one
 
 # --- logging: JSON lines in production, readable console with DEBUG ---------------------------
 LOGGING = build_logging_config(json=not DEBUG, level=env_str("LOG_LEVEL", "INFO"))
+
+# --- the apps' own settings -------------------------------------------------------------------
+# Each app keeps its own settings in its settings.py (e.g. example_api/assistant/settings.py),
+# merged here in PROJECT_APPS order, so a new app's settings need no edit of this file.
+globals().update(app_settings(PROJECT_APPS))

@@ -30,11 +30,13 @@
 # Each host gets a /24 of its own in 10.213.0.0/16: the machine's side of the veth is
 # 10.213.N.1, the guest is 10.213.N.2. The guest reaches package registries through an
 # nftables masquerade table ("slipway_lab") that exists only while a lab host runs; meanwhile
-# 10.213.0.0/16 is a blackhole route, so a powered-off host's address drops what is sent to it.
-# Root only, except for list, mirror and the inventories (debootstrap, nspawn and ip need it).
+# 10.213.0.0/16 is a blackhole route, so a powered-off host's address drops what is sent to it,
+# and a firewall that drops forwarded packets (Docker's) lets the lab's through (network.sh).
+# Root only, except for list, mirror and the inventories (debootstrap, nspawn and ip need it):
+# run by another user, it runs itself again through sudo. Linux only (systemd-nspawn).
 # Parts, sourced: mirror.sh (mirror and keyring), rootfs.sh (the cached image), vm.sh (the
 # QEMU tier), inventory.sh (the ansible inventories), guest.sh (a new host's root filesystem),
-# power.sh (booting an nspawn host, poweroff and poweron).
+# power.sh (booting an nspawn host, poweroff and poweron), network.sh (the way out).
 set -euo pipefail
 
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -59,6 +61,8 @@ source "$LAB_SRC/inventory.sh"
 source "$LAB_SRC/guest.sh"
 # shellcheck source=power.sh
 source "$LAB_SRC/power.sh"
+# shellcheck source=network.sh
+source "$LAB_SRC/network.sh"
 
 # The release and first-login layout of hosts this run makes.
 RELEASE=${SLIPWAY_DEBIAN:-13}
@@ -104,7 +108,11 @@ check_name() {
 }
 
 ensure_key() {
-    [ -f "$KEY" ] || ssh-keygen -q -t ed25519 -N '' -C slipway-lab -f "$KEY"
+    [ -f "$KEY" ] && return
+    mkdir -p "$(dirname "$KEY")"
+    ssh-keygen -q -t ed25519 -N '' -C slipway-lab -f "$KEY"
+    # Run through sudo: the key stays the user's, whose ssh and ansible log in with it.
+    if [ -n "${SUDO_UID:-}" ]; then chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$KEY" "$KEY.pub"; fi
 }
 
 # Claims host NAME and a free subnet number (prints it), records its settings and makes sure
@@ -128,34 +136,6 @@ claim_host() {
     nat_up
     unlock 9
     echo "$n"
-}
-
-nat_up() {
-    if [ ! -f "$LAB_ROOT/ip_forward.orig" ]; then
-        sysctl -n net.ipv4.ip_forward > "$LAB_ROOT/ip_forward.orig"
-    fi
-    sysctl -q -w net.ipv4.ip_forward=1
-    # Lab addresses without a host (one powered off) go nowhere, as on a real network, instead
-    # of out by the default route. The hosts' /24 routes on their veths are longer: they win.
-    ip route replace blackhole "$SUBNET_PREFIX.0.0/16"
-    nft list table inet "$NFT_TABLE" >/dev/null 2>&1 && return
-    nft -f - <<EOF
-table inet $NFT_TABLE {
-    chain postrouting {
-        type nat hook postrouting priority srcnat; policy accept;
-        ip saddr $SUBNET_PREFIX.0.0/16 ip daddr != $SUBNET_PREFIX.0.0/16 masquerade
-    }
-}
-EOF
-}
-
-nat_down() {
-    nft delete table inet "$NFT_TABLE" 2>/dev/null || true
-    ip route del blackhole "$SUBNET_PREFIX.0.0/16" 2>/dev/null || true
-    if [ -f "$LAB_ROOT/ip_forward.orig" ]; then
-        sysctl -q -w net.ipv4.ip_forward="$(cat "$LAB_ROOT/ip_forward.orig")"
-        rm -f "$LAB_ROOT/ip_forward.orig"
-    fi
 }
 
 # While a host comes up, any failure or interrupt removes what was made of it so far (or, for
@@ -285,9 +265,23 @@ SSH_OPTS=(-i "$KEY" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHos
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
+# As another user: the same command through sudo, with the lab's settings (sudo resets the
+# environment, HOME included, so the cache and host directories are passed as they are here).
+as_root() {
+    [ "$(uname -s)" = Linux ] \
+        || die "lab hosts are systemd-nspawn containers: Linux only (CI's deploy-test and cluster-test jobs run them)"
+    [ "$(id -u)" = 0 ] && return
+    command -v sudo >/dev/null || die "must run as root, or as a user with sudo"
+    local settings
+    mkdir -p "$CACHE" # the user's, before root writes into it
+    mapfile -t settings < <(env | grep '^SLIPWAY_' || true)
+    exec sudo -- env "${settings[@]}" SLIPWAY_CACHE="$CACHE" SLIPWAY_LAB_DIR="$LAB_ROOT" \
+        bash "$0" "$@"
+}
+
 case ${1:-} in
     list|mirror|inventory|cluster-inventory|ssh|help|-h|--help|"") ;;
-    *) [ "$(id -u)" = 0 ] || die "must run as root" ;;
+    *) as_root "$@" ;;
 esac
 case ${1:-} in
     rootfs) cmd_rootfs ;;

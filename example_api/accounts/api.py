@@ -1,4 +1,5 @@
-"""Accounts endpoints: register, log in (token), log out, who am I."""
+"""Accounts endpoints: register, log in (token), log out, who am I; and the HTTP status of
+each of the accounts domain's errors."""
 
 from http import HTTPStatus
 
@@ -9,10 +10,30 @@ from ninja.errors import AuthenticationError
 from example_api.accounts import selectors, services
 from example_api.accounts.auth import bearer_token, principal_of
 from example_api.accounts.backends import request_address
+from example_api.accounts.errors import (
+    InvalidCredentials,
+    LoginThrottled,
+    StaffOnly,
+    UsernameTaken,
+    UserNotFound,
+    WeakPassword,
+)
 from example_api.accounts.schemas import MeOut, RegisterIn, TokenIn, TokenOut, UserOut
+from example_api.errors import DomainError
 from example_api.schemas import errors
 
 router = Router(tags=["accounts"])
+
+# Each of this app's domain errors and the status that answers it (the project merges every
+# app's table: example_api/api.py). 422: a rule refused well-formed input.
+ERROR_STATUS: dict[type[DomainError], int] = {
+    UsernameTaken: 409,
+    WeakPassword: 422,
+    InvalidCredentials: 401,
+    LoginThrottled: 429,
+    StaffOnly: 403,
+    UserNotFound: 404,
+}
 
 
 @router.post(

@@ -8,8 +8,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from example_api.accounts.throttle import LoginThrottle
-from example_api.metrics.instruments import LOGIN_FAILURES, THROTTLED_LOGINS
+from example_api.accounts.throttle import LOGIN_FAILURES, THROTTLED_LOGINS, LoginThrottle
 
 _BAD_CREDENTIALS = LOGIN_FAILURES.labels("bad_credentials")
 

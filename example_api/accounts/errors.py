@@ -1,10 +1,22 @@
-"""What the accounts domain refuses. HTTP statuses are chosen in example_api/api.py."""
+"""What the accounts domain refuses: its error codes and errors (their HTTP statuses are in
+example_api/accounts/api.py)."""
 
-from example_api.errors import DomainError, ErrorCode
+from enum import StrEnum
+
+from example_api.errors import DomainError
+
+
+class Code(StrEnum):
+    USERNAME_TAKEN = "username_taken"
+    WEAK_PASSWORD = "weak_password"  # noqa: S105 - a code, not a password
+    INVALID_CREDENTIALS = "invalid_credentials"
+    LOGIN_THROTTLED = "login_throttled"
+    STAFF_ONLY = "staff_only"
+    USER_NOT_FOUND = "user_not_found"
 
 
 class UsernameTaken(DomainError):
-    code = ErrorCode.USERNAME_TAKEN
+    code = Code.USERNAME_TAKEN
 
     def __init__(self) -> None:
         super().__init__("username is taken")
@@ -13,7 +25,7 @@ class UsernameTaken(DomainError):
 class WeakPassword(DomainError):
     """The password fails Django's password validators; one message per failed validator."""
 
-    code = ErrorCode.WEAK_PASSWORD
+    code = Code.WEAK_PASSWORD
     field = "password"
 
     def __init__(self, problems: list[str]) -> None:
@@ -22,14 +34,14 @@ class WeakPassword(DomainError):
 
 
 class InvalidCredentials(DomainError):
-    code = ErrorCode.INVALID_CREDENTIALS
+    code = Code.INVALID_CREDENTIALS
 
     def __init__(self) -> None:
         super().__init__("invalid username or password")
 
 
 class LoginThrottled(DomainError):
-    code = ErrorCode.LOGIN_THROTTLED
+    code = Code.LOGIN_THROTTLED
 
     def __init__(self, retry_after: int) -> None:
         super().__init__("too many failed login attempts; try again later")
@@ -37,14 +49,14 @@ class LoginThrottled(DomainError):
 
 
 class StaffOnly(DomainError):
-    code = ErrorCode.STAFF_ONLY
+    code = Code.STAFF_ONLY
 
     def __init__(self, action: str) -> None:
         super().__init__(f"only staff may {action}")
 
 
 class UserNotFound(DomainError):
-    code = ErrorCode.USER_NOT_FOUND
+    code = Code.USER_NOT_FOUND
 
     def __init__(self) -> None:
         super().__init__("user not found")

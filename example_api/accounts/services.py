@@ -17,8 +17,7 @@ from example_api.accounts.errors import (
     WeakPassword,
 )
 from example_api.accounts.models import ApiToken, User
-from example_api.accounts.throttle import LoginThrottle
-from example_api.metrics.instruments import THROTTLED_LOGINS
+from example_api.accounts.throttle import THROTTLED_LOGINS, LoginThrottle
 
 
 def register_user(*, username: str, email: str, password: str) -> User:

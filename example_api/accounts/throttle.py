@@ -6,6 +6,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from prometheus_client import Counter
+
+from example_api.metrics.instruments import REGISTRY
+
+LOGIN_FAILURES = Counter(
+    "slipway_login_failures",
+    "Logins that failed (API and admin): wrong credentials, or refused by the throttle.",
+    ["reason"],
+    registry=REGISTRY,
+)
+# Both places that refuse a throttled login (accounts/services.py, accounts/backends.py).
+THROTTLED_LOGINS = LOGIN_FAILURES.labels("throttled")
 
 
 def _key(kind: str, value: str) -> str:

@@ -23,9 +23,17 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from prometheus_client import Counter
 
 from example_api.accounts.models import ApiToken
-from example_api.metrics.instruments import TOKEN_CACHE
+from example_api.metrics.instruments import REGISTRY
+
+TOKEN_CACHE = Counter(
+    "slipway_token_cache_lookups",
+    "Bearer token lookups in each cache layer: local (this process), shared (Redis).",
+    ["cache", "result"],
+    registry=REGISTRY,
+)
 
 # Bound once: these run on every authenticated request.
 _LOCAL_HIT = TOKEN_CACHE.labels("local", "hit")

@@ -1,5 +1,5 @@
-"""The booking assistant's endpoints: submit a sentence, read what became of it. Answering
-happens in a job; these never call the model."""
+"""The booking assistant's endpoints: submit a sentence, read what became of it (answering
+happens in a job; these never call the model); and the HTTP status of each of its errors."""
 
 from http import HTTPStatus
 
@@ -8,12 +8,27 @@ from ninja import Path, Router, Status
 
 from example_api.accounts.auth import principal_of
 from example_api.assistant import selectors, services
-from example_api.assistant.errors import AssistantRequestNotFound
+from example_api.assistant.errors import (
+    AssistantDisabled,
+    AssistantQuotaExceeded,
+    AssistantRequestNotFound,
+    UnknownTimeZone,
+)
 from example_api.assistant.models import AssistantRequest, AssistantState
 from example_api.assistant.schemas import AssistantRequestIn, AssistantRequestOut
+from example_api.errors import DomainError
 from example_api.schemas import MAX_ID, errors
 
 router = Router(tags=["assistant"])
+
+# Each of this app's domain errors and the status that answers it (the project merges every
+# app's table: example_api/api.py). Its failures (AssistantFailure) are no HTTP errors.
+ERROR_STATUS: dict[type[DomainError], int] = {
+    UnknownTimeZone: 422,
+    AssistantDisabled: 503,  # the server's state, not the request: no assistant configured
+    AssistantQuotaExceeded: 429,
+    AssistantRequestNotFound: 404,
+}
 
 
 def _out(request: AssistantRequest) -> dict[str, object]:

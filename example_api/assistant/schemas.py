@@ -6,8 +6,7 @@ from ninja import Schema
 from pydantic import Field, StringConstraints
 
 from example_api.assistant.models import AssistantState
-from example_api.errors import ErrorCode
-from example_api.schemas import InputSchema, NoNul
+from example_api.schemas import ErrorCode, InputSchema, NoNul
 
 Sentence = Annotated[
     str,

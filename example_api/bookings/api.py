@@ -1,4 +1,5 @@
-"""Resources and bookings endpoints. Parse, authorize, call a service, map the answer."""
+"""Resources and bookings endpoints. Parse, authorize, call a service, map the answer; and the
+HTTP status of each of the bookings domain's errors."""
 
 from http import HTTPStatus
 
@@ -10,7 +11,16 @@ from ninja.pagination import paginate
 from example_api.accounts.auth import principal_of
 from example_api.accounts.errors import StaffOnly, UserNotFound
 from example_api.bookings import selectors, services
-from example_api.bookings.errors import BookingNotFound
+from example_api.bookings.errors import (
+    BookingCapReached,
+    BookingEndBeforeStart,
+    BookingInPast,
+    BookingNotFound,
+    BookingOverlap,
+    BookingTooLong,
+    ResourceNameTaken,
+    ResourceNotFound,
+)
 from example_api.bookings.models import Booking, Resource
 from example_api.bookings.schemas import (
     BookingFilters,
@@ -19,10 +29,24 @@ from example_api.bookings.schemas import (
     ResourceIn,
     ResourceOut,
 )
+from example_api.errors import DomainError
 from example_api.pagination import LimitOffset
 from example_api.schemas import MAX_ID, errors
 
 router = Router(tags=["bookings"])
+
+# Each of this app's domain errors and the status that answers it (the project merges every
+# app's table: example_api/api.py). 422: a rule refused well-formed input.
+ERROR_STATUS: dict[type[DomainError], int] = {
+    BookingEndBeforeStart: 422,
+    BookingInPast: 422,
+    BookingTooLong: 422,
+    BookingCapReached: 422,
+    BookingOverlap: 409,
+    BookingNotFound: 404,
+    ResourceNotFound: 404,
+    ResourceNameTaken: 409,
+}
 
 
 def _visible_booking_or_404(request: HttpRequest, booking_id: int) -> Booking:

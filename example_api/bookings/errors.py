@@ -1,12 +1,25 @@
-"""What the bookings domain refuses. HTTP statuses are chosen in example_api/api.py."""
+"""What the bookings domain refuses: its error codes and errors (their HTTP statuses are in
+example_api/bookings/api.py)."""
 
 from datetime import timedelta
+from enum import StrEnum
 
-from example_api.errors import DomainError, ErrorCode
+from example_api.errors import DomainError
+
+
+class Code(StrEnum):
+    BOOKING_END_BEFORE_START = "booking_end_before_start"
+    BOOKING_IN_PAST = "booking_in_past"
+    BOOKING_TOO_LONG = "booking_too_long"
+    BOOKING_CAP_REACHED = "booking_cap_reached"
+    BOOKING_OVERLAP = "booking_overlap"
+    BOOKING_NOT_FOUND = "booking_not_found"
+    RESOURCE_NOT_FOUND = "resource_not_found"
+    RESOURCE_NAME_TAKEN = "resource_name_taken"
 
 
 class BookingEndBeforeStart(DomainError):
-    code = ErrorCode.BOOKING_END_BEFORE_START
+    code = Code.BOOKING_END_BEFORE_START
     field = "end"
 
     def __init__(self) -> None:
@@ -14,7 +27,7 @@ class BookingEndBeforeStart(DomainError):
 
 
 class BookingInPast(DomainError):
-    code = ErrorCode.BOOKING_IN_PAST
+    code = Code.BOOKING_IN_PAST
     field = "start"
 
     def __init__(self) -> None:
@@ -22,7 +35,7 @@ class BookingInPast(DomainError):
 
 
 class BookingTooLong(DomainError):
-    code = ErrorCode.BOOKING_TOO_LONG
+    code = Code.BOOKING_TOO_LONG
     field = "end"
 
     def __init__(self, max_duration: timedelta) -> None:
@@ -32,7 +45,7 @@ class BookingTooLong(DomainError):
 
 
 class BookingCapReached(DomainError):
-    code = ErrorCode.BOOKING_CAP_REACHED
+    code = Code.BOOKING_CAP_REACHED
 
     def __init__(self, cap: int) -> None:
         super().__init__(f"at most {cap} active bookings per user (active booking limit)")
@@ -40,28 +53,28 @@ class BookingCapReached(DomainError):
 
 
 class BookingOverlap(DomainError):
-    code = ErrorCode.BOOKING_OVERLAP
+    code = Code.BOOKING_OVERLAP
 
     def __init__(self) -> None:
         super().__init__("the resource is already booked for part of this time")
 
 
 class BookingNotFound(DomainError):
-    code = ErrorCode.BOOKING_NOT_FOUND
+    code = Code.BOOKING_NOT_FOUND
 
     def __init__(self) -> None:
         super().__init__("booking not found")
 
 
 class ResourceNotFound(DomainError):
-    code = ErrorCode.RESOURCE_NOT_FOUND
+    code = Code.RESOURCE_NOT_FOUND
 
     def __init__(self) -> None:
         super().__init__("resource not found")
 
 
 class ResourceNameTaken(DomainError):
-    code = ErrorCode.RESOURCE_NAME_TAKEN
+    code = Code.RESOURCE_NAME_TAKEN
 
     def __init__(self) -> None:
         super().__init__("a resource with this name exists")

@@ -7,10 +7,18 @@ outcomes metric, docs/operations.md):
   resource), labelled with its error code."""
 
 from django.db import transaction
+from prometheus_client import Counter
 
 from example_api.bookings.errors import BookingOverlap
 from example_api.errors import DomainError
-from example_api.metrics.instruments import BOOKING_OUTCOMES
+from example_api.metrics.instruments import REGISTRY
+
+BOOKING_OUTCOMES = Counter(
+    "slipway_booking_outcomes",
+    "What became of booking requests: created, conflict, or refused with an error code.",
+    ["outcome", "code"],
+    registry=REGISTRY,
+)
 
 _CREATED = BOOKING_OUTCOMES.labels("created", "")
 

@@ -1,5 +1,8 @@
-"""Every metric the app records, defined once, with bounded labels only (route templates,
-status classes, error codes: never a raw path, an id or a user).
+"""The registry every metric of the app is registered on, and the platform's own metrics
+(requests, their latency, their database queries). Each app defines its own metrics where it
+counts (e.g. example_api/bookings/outcomes.py) on REGISTRY; this module names no app. Labels
+are bounded only (route templates, status classes, error codes: never a raw path, an id or a
+user).
 
 With PROMETHEUS_MULTIPROC_DIR set (`python -m example_api.serve` sets one up), each worker
 process writes its values to files there and /metrics adds them up; without it (`make run`,
@@ -57,23 +60,3 @@ DB_QUERY_SECONDS = Counter(
     ["route"],
     registry=REGISTRY,
 )
-TOKEN_CACHE = Counter(
-    "slipway_token_cache_lookups",
-    "Bearer token lookups in each cache layer: local (this process), shared (Redis).",
-    ["cache", "result"],
-    registry=REGISTRY,
-)
-BOOKING_OUTCOMES = Counter(
-    "slipway_booking_outcomes",
-    "What became of booking requests: created, conflict, or refused with an error code.",
-    ["outcome", "code"],
-    registry=REGISTRY,
-)
-LOGIN_FAILURES = Counter(
-    "slipway_login_failures",
-    "Logins that failed (API and admin): wrong credentials, or refused by the throttle.",
-    ["reason"],
-    registry=REGISTRY,
-)
-# Both places that refuse a throttled login (accounts/services.py, accounts/backends.py).
-THROTTLED_LOGINS = LOGIN_FAILURES.labels("throttled")

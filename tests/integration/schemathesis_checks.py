@@ -12,7 +12,7 @@ import json
 import schemathesis
 from schemathesis import Case, CheckContext, Response
 
-from example_api.error_responses import RULE_CODES
+from example_api.api import RULE_CODES
 
 
 @schemathesis.check

@@ -9,10 +9,11 @@ from http import HTTPStatus
 import pytest
 
 from example_api.accounts.errors import LoginThrottled, WeakPassword
-from example_api.api import api
+from example_api.api import DOMAIN_ERROR_STATUS, api
 from example_api.bookings.errors import BookingCapReached, BookingInPast, BookingOverlap
-from example_api.error_responses import DOMAIN_ERROR_STATUS, domain_error_body
-from example_api.errors import DomainError, ErrorCode
+from example_api.error_catalog import ErrorCode
+from example_api.error_responses import domain_error_body
+from example_api.errors import DomainError
 from example_api.schemas import ErrorOut, ValidationErrorOut
 from tests import endpoints
 from tests.factories import future, iso
@@ -103,8 +104,8 @@ EXAMPLES: list[DomainError] = [
 
 @pytest.mark.parametrize("error", EXAMPLES, ids=lambda error: error.code)
 def test_domain_error_bodies_parse_as_the_declared_schema(error):
-    status, body = domain_error_body(error)
-    assert status == DOMAIN_ERROR_STATUS[type(error)]
+    status = DOMAIN_ERROR_STATUS[type(error)]
+    body = domain_error_body(error, status)
     parsed = (ValidationErrorOut if status == 422 else ErrorOut).model_validate(body)
     assert parsed.code == error.code
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlantedConfig(AppConfig):
+    name = "tests.planted"
+    label = "planted"
