@@ -34,27 +34,32 @@ EOF
     fi
 }
 
-# The first login, as a provider sets it up: root with the operator key, or (the layout of
-# Debian's cloud images) a user debian with passwordless sudo, and root shut out.
+# The first login, as a provider sets it up: root with the operator key, or the layout of
+# Debian's cloud images (cloud-init): a user debian with the key and passwordless sudo, and
+# root's key behind a forced command that tells you to log in as debian. sshd keeps Debian's
+# PermitRootLogin prohibit-password, as on those images.
 prepare_login() {
-    local root=$1 sshd_conf=()
+    local root=$1
+    # cloud-init's own words (its disable_root_opts), with the user its image creates.
+    local refusal='no-port-forwarding,no-agent-forwarding,no-X11-forwarding,command="echo '
+    refusal+=$'\'Please login as the user \\"debian\\" rather than the user \\"root\\".\';'
+    refusal+='echo;sleep 10;exit 142" '
     install -d -m 700 "$root/root/.ssh"
     if [ "$LAYOUT" = root ]; then
         install -m 600 "$KEY.pub" "$root/root/.ssh/authorized_keys"
     else
-        install -m 600 /dev/null "$root/root/.ssh/authorized_keys"
+        (umask 077; { printf '%s' "$refusal"; cat "$KEY.pub"; } > "$root/root/.ssh/authorized_keys")
         chroot "$root" useradd --create-home --shell /bin/bash --groups sudo debian
         install -d -m 700 "$root/home/debian/.ssh"
         install -m 600 "$KEY.pub" "$root/home/debian/.ssh/authorized_keys"
         chroot "$root" chown -R debian:debian /home/debian/.ssh
-        printf 'debian ALL=(ALL) NOPASSWD:ALL\n' > "$root/etc/sudoers.d/90-lab-debian"
-        chmod 440 "$root/etc/sudoers.d/90-lab-debian"
-        sshd_conf+=("PermitRootLogin no")
+        printf '\n# User rules for debian\ndebian ALL=(ALL) NOPASSWD:ALL\n' \
+            > "$root/etc/sudoers.d/90-cloud-init-users"
+        chmod 440 "$root/etc/sudoers.d/90-cloud-init-users"
     fi
-    [ "$SSH_PORT" = 22 ] || sshd_conf+=("Port $SSH_PORT")
-    if [ ${#sshd_conf[@]} -gt 0 ]; then
-        { echo "# Written by lab/lab.sh: the first-login settings of this host's provider."
-          printf '%s\n' "${sshd_conf[@]}"; } > "$root/etc/ssh/sshd_config.d/50-lab.conf"
+    if [ "$SSH_PORT" != 22 ]; then
+        { echo "# Written by lab/lab.sh: the SSH port of this host's provider."
+          echo "Port $SSH_PORT"; } > "$root/etc/ssh/sshd_config.d/50-lab.conf"
     fi
 }
 

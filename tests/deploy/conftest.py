@@ -2,10 +2,11 @@
 site.yml.
 
 Two hosts boot at the start, in parallel: Debian 13 with root as the first login (the full
-suite runs on it) and Debian 12 in the cloud-image layout (a sudo user `debian`, root login
-off, sshd on port 2222), which first meets every kind of bad input, then is provisioned and
-gets the user checks and the audits. Both are removed afterwards, also when a test fails or
-the run is interrupted.
+suite runs on it) and Debian 12 in the cloud-image layout (a sudo user `debian`, root's key
+behind cloud-init's "Please login as" command, sshd on port 2222), which first meets every
+kind of bad input, then is provisioned with a second operator's key listed and again without
+it (keyremoval.py), and gets the user checks and the audits. Both are removed afterwards,
+also when a test fails or the run is interrupted.
 """
 
 from __future__ import annotations
@@ -20,7 +21,18 @@ import pytest
 import upstreams
 from accounts import Account, make_account
 from badinput import BadInputStory, try_bad_inputs
-from labhost import FIGURES, TIMINGS, LabHost, Shape, boot, git_head, interrupt_on_sigterm, lab
+from keyremoval import KeyRemoval, remove_the_key, second_operator
+from labhost import (
+    FIGURES,
+    TIMINGS,
+    LabHost,
+    PlaybookRun,
+    Shape,
+    boot,
+    git_head,
+    interrupt_on_sigterm,
+    lab,
+)
 
 # nspawn (default): systemd-nspawn containers, fast. vm: a QEMU VM with its own kernel, for
 # what a container cannot show (kernel settings); slow under software emulation, so that
@@ -51,10 +63,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 @dataclass
 class Bringup:
-    """What happened to one host before its tests: boot, bad input (Debian 12), first run."""
+    """What happened to one host before its tests: boot, bad input and a second operator's
+    key listed, then removed (Debian 12), first run."""
 
     host: LabHost
     bad_input: BadInputStory | None
+    key_removal: KeyRemoval | None
+    first_run: PlaybookRun
     first_run_log: Path
 
 
@@ -62,13 +77,20 @@ def _bring_up(key: str, shape: Shape, workdir: Path, release: str) -> Bringup:
     host = boot(shape, TIER, workdir / "inventory", release)
     if key == "debian13":  # SMTP and an OpenAI-compatible API on the lab machine
         upstreams.configure(host)
-    story = try_bad_inputs(host, workdir) if key == "debian12" else None
+    story, removal, extra = None, None, []
+    if key == "debian12":
+        story = try_bad_inputs(host, workdir)
+        removal, extra = second_operator(host, workdir)
     log = workdir / "site-first-run.log"
-    run = host.run_site(log)
+    run = host.run_site(log, *extra)
     TIMINGS[f"{shape.name}: site.yml, first run (hosts in parallel)"] = run.seconds
     if run.returncode == 0:  # a failed run is reported by the fixtures that use the host
         FIGURES[f"{shape.name}: changed tasks, first run"] = run.recap(shape.name)["changed"]
-    return Bringup(host, story, log)
+        if removal:
+            remove_the_key(host, removal, workdir)
+            assert removal.run is not None
+            TIMINGS[f"{shape.name}: provision.yml, a key removed"] = removal.run.seconds
+    return Bringup(host, story, removal, run, log)
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +115,7 @@ def _deployed(fleet: dict[str, Future[Bringup]], key: str) -> LabHost:
     if key not in fleet:
         pytest.skip(f"NOT RUN in the {TIER} tier: only the Debian 13 host boots there")
     bringup = fleet[key].result()
-    run = bringup.host.runs[-1]
+    run = bringup.first_run
     if run.returncode != 0:
         pytest.fail(
             f"site.yml failed on a fresh {key} host (log: {bringup.first_run_log}):\n"
@@ -122,6 +144,15 @@ def bad_input(fleet: dict[str, Future[Bringup]]) -> BadInputStory:
     story = fleet["debian12"].result().bad_input
     assert story is not None
     return story
+
+
+@pytest.fixture(scope="session")
+def key_removal(fleet: dict[str, Future[Bringup]]) -> KeyRemoval:
+    """The Debian 12 host's second operator key: listed at the first run, then removed."""
+    _deployed(fleet, "debian12")
+    removal = fleet["debian12"].result().key_removal
+    assert removal is not None
+    return removal
 
 
 @pytest.fixture(scope="session")

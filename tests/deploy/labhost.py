@@ -121,12 +121,25 @@ class LabHost:
         self.domain = f"{self.name}.slipway.test"
 
     # --- ansible ---------------------------------------------------------------------------
-    def run_site(self, log: Path, *extra: str, inventory: Path | None = None) -> PlaybookRun:
+    def run_site(
+        self,
+        log: Path,
+        *extra: str,
+        inventory: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> PlaybookRun:
         release = f"app_release_ref={self.release}"
-        return self.run_playbook("site.yml", log, "-e", release, *extra, inventory=inventory)
+        return self.run_playbook(
+            "site.yml", log, "-e", release, *extra, inventory=inventory, env=env
+        )
 
     def run_playbook(
-        self, playbook: str, log: Path, *extra: str, inventory: Path | None = None
+        self,
+        playbook: str,
+        log: Path,
+        *extra: str,
+        inventory: Path | None = None,
+        env: dict[str, str] | None = None,  # more environment (an ssh-agent's socket)
     ) -> PlaybookRun:
         inventory = inventory or self.inventory
         started = time.monotonic()
@@ -151,6 +164,7 @@ class LabHost:
                 "ANSIBLE_CONFIG": str(REPO / "ansible" / "ansible.cfg"),
                 "ANSIBLE_NOCOLOR": "1",
                 "ANSIBLE_FORCE_COLOR": "0",
+                **(env or {}),
             },
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

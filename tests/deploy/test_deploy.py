@@ -116,11 +116,11 @@ def test_a_user_registers_logs_in_and_books(server: LabHost) -> None:
 
 
 def test_root_cannot_log_in(server: LabHost) -> None:
-    # With root as the first login, the lab key is still in root's authorized_keys (as on a
-    # fresh VPS): sshd must refuse it.
+    # root's keys are gone (test_access.py), and sshd refuses root whatever key it offers.
     result = server.ssh("root", "true")
     assert result.returncode == 255
     assert "Permission denied" in result.stderr
+    assert "permitrootlogin no" in server.sudo("sshd -T").splitlines()
 
 
 def test_password_login_is_refused(server: LabHost) -> None:
