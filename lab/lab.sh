@@ -22,7 +22,7 @@
 #   SLIPWAY_DEBIAN=13|12         Debian release: 13 (trixie, the default) or 12 (bookworm)
 #   SLIPWAY_BOOTSTRAP=root|sudo  first login: root with the operator key (default), or the
 #                                cloud-image layout: user debian with NOPASSWD sudo and the
-#                                key, root login refused by sshd
+#                                key, root's key behind cloud-init's "login as debian" command
 #   SLIPWAY_SSH_PORT=22          the port sshd listens on
 # and of the lab: SLIPWAY_MIRROR, SLIPWAY_SECURITY_MIRROR (see lab/mirror.sh), SLIPWAY_CACHE
 # (images, package caches, the key; ~/.cache/slipway), SLIPWAY_LAB_DIR (running hosts).
