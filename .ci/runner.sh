@@ -49,8 +49,16 @@ add_runner() {
     fi
     id "$RUNNER" >/dev/null 2>&1 || useradd --create-home --uid "$RUNNER_UID" --shell /bin/bash "$RUNNER"
     install -d -o "$RUNNER" -g "$RUNNER" "$(job_home sudo)"
-    printf '%s ALL=(ALL) NOPASSWD:ALL\n' "$RUNNER" > /etc/sudoers.d/runner
+    # This machine reaches the registries through a proxy that presents its own CA; the
+    # runner's root needs no such setting. sudo resets the environment, so the CA settings
+    # are kept across it here, or root's uv and pip could not verify PyPI.
+    {
+        printf '%s ALL=(ALL) NOPASSWD:ALL\n' "$RUNNER"
+        printf 'Defaults:%s env_keep += "%s"\n' "$RUNNER" \
+            "SSL_CERT_FILE SSL_CERT_DIR REQUESTS_CA_BUNDLE CURL_CA_BUNDLE PIP_CERT GIT_SSL_CAINFO NODE_EXTRA_CA_CERTS"
+    } > /etc/sudoers.d/runner
     chmod 440 /etc/sudoers.d/runner
+    visudo -cf /etc/sudoers.d/runner >/dev/null
 }
 
 # Docker 26's filter rules as the runner has them (iptables-save), and its bridge.
