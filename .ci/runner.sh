@@ -134,7 +134,8 @@ make_checkout() {
     git clone --quiet "$REPO" "$dir"
     git -C "$REPO" ls-files -z --modified --others --exclude-standard \
         | (cd "$REPO" && xargs -0 -r cp --parents -t "$dir" 2>/dev/null || true)
-    chown -R "$RUNNER:$RUNNER" "$WORK"
+    chown "$RUNNER:$RUNNER" "$WORK"
+    chown -R "$RUNNER:$RUNNER" "$(dirname "$dir")"
 }
 
 # The runner's environment: its own HOME and PATH (not root's), the settings .ci/run passes,
