@@ -144,5 +144,5 @@ include load/load.mk
 include lab/lab.mk
 include scripts/template.mk
 include scripts/api.mk
-include tests/clients/clients.mk
-include tests/cluster/cluster.mk
+include tests/clients/clients.mk  # part: clients
+include tests/cluster/cluster.mk  # part: cluster

@@ -208,11 +208,11 @@ def apply_rename(
         for src, dst in step:
             mover(src, dst)
         all_moves.extend(step)
-        current = [_moved(f, step) for f in current]
+        current = [moved_path(f, step) for f in current]
     return changed, all_moves
 
 
-def _moved(path: str, step: list[tuple[str, str]]) -> str:
+def moved_path(path: str, step: list[tuple[str, str]]) -> str:
     for src, dst in step:
         if path == src or path.startswith(src + "/"):
             return dst + path[len(src) :]

@@ -30,6 +30,7 @@ class Metadata:
     url: str = ""
     ref: str = ""
     commit: str = ""
+    removed: tuple[str, ...] = ()  # the parts `make remove` took out (scripts/parts.py)
 
 
 def read_metadata(root: Path) -> Metadata:
@@ -48,6 +49,7 @@ def read_metadata(root: Path) -> Metadata:
         url=template.get("url", ""),
         ref=template.get("ref", ""),
         commit=template.get("commit", ""),
+        removed=tuple(data.get("parts", {}).get("removed", ())),
     )
 
 
@@ -67,5 +69,21 @@ def render_metadata(meta: Metadata) -> str:
         "[names]\n"
         f"package = {q(meta.names.package)}\n"
         f"slug = {q(meta.names.slug)}\n"
-        f"title = {q(meta.names.title)}\n"
+        f"title = {q(meta.names.title)}\n" + (render_removed(meta.removed) if meta.removed else "")
     )
+
+
+def render_removed(removed: tuple[str, ...]) -> str:
+    names = ", ".join(json.dumps(name) for name in removed)
+    return (
+        "\n# The parts `make remove` took out (scripts/parts.toml); template-update removes them\n"
+        "# from the template's trees alike, so their upstream changes are skipped.\n"
+        f"[parts]\nremoved = [{names}]\n"
+    )
+
+
+def record_removed(root: Path, removed: list[str]) -> None:
+    """Record the parts this tree no longer has, keeping the rest of the metadata."""
+    meta = read_metadata(root)
+    updated = Metadata(meta.names, meta.url, meta.ref, meta.commit, tuple(removed))
+    (root / METADATA).write_text(render_metadata(updated), encoding="utf-8")

@@ -26,7 +26,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from scripts.rename import GIT, RenameError, apply_rename
+from scripts.parts import PartsError, apply_removal
+from scripts.parts_derive import DERIVED, derive
+from scripts.rename import GIT, RenameError, apply_rename, moved_path
 from scripts.template_names import METADATA, Metadata, read_metadata, render_metadata
 
 PENDING = "template-update-pending"  # in .git/: the update waiting for conflicts to be resolved
@@ -96,9 +98,17 @@ def regenerate(root: Path, commit: str, meta: Metadata, fork_metadata: bytes, wo
     # Rename from the names that template tree carries to the fork's names.
     template_names = read_metadata(tree_dir).names
     if template_names != meta.names:
-        apply_rename(tree_dir, files, template_names, meta.names)
+        _, moves = apply_rename(tree_dir, files, template_names, meta.names)
+        files = [moved_path(f, moves) for f in files]
     # Both trees carry the fork's own metadata, so the update never touches it.
     (tree_dir / METADATA).write_bytes(fork_metadata)
+    if meta.removed:
+        # The parts the fork removed go from both trees, so their changes are skipped; the
+        # derived files are the fork's own and written again after the merge (derive()).
+        apply_removal(tree_dir, files, set(meta.removed))
+        for rel in DERIVED:
+            if (root / rel).exists():
+                (tree_dir / rel).write_bytes((root / rel).read_bytes())
     fresh = {"GIT_INDEX_FILE": str(work / f"index-{commit[:12]}-renamed")}
     git_dir = out("rev-parse", "--absolute-git-dir", cwd=root)
     worktree = (f"--git-dir={git_dir}", f"--work-tree={tree_dir}")
@@ -111,7 +121,7 @@ def conflicted(root: Path) -> list[str]:
 
 
 def record(root: Path, meta: Metadata, url: str, ref: str, commit: str) -> None:
-    new_meta = Metadata(names=meta.names, url=url, ref=ref, commit=commit)
+    new_meta = Metadata(meta.names, url, ref, commit, meta.removed)
     (root / METADATA).write_text(render_metadata(new_meta), encoding="utf-8")
     run("add", "--", METADATA, cwd=root)
     # The default message of the next `git commit`.
@@ -169,6 +179,8 @@ def update(root: Path, template: str, ref: str) -> int:
                 file=sys.stderr,
             )
             return 1
+    if meta.removed and old_tree != new_tree:
+        derive(root, new_baseline=False)
     record(root, meta, url, ref, new)
     print(
         f"\nupdated to template {new[:12]} ({ref}); the changes and {METADATA} are staged.\n"
@@ -188,7 +200,10 @@ def finish(root: Path) -> int:
     if "conflict marker" in markers:
         raise UpdateError(f"conflict markers are still staged:\n{markers.strip()}")
     url, ref, new = pending.read_text(encoding="utf-8").split()
-    record(root, read_metadata(root), url, ref, new)
+    meta = read_metadata(root)
+    if meta.removed:
+        derive(root, new_baseline=False)
+    record(root, meta, url, ref, new)
     run("cherry-pick", "--quit", cwd=root, check=False)
     pending.unlink()
     print(f"recorded template {new[:12]} in {METADATA}; review `git diff --cached`, then commit")
@@ -221,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.abort:
             return abort(root)
         return update(root, args.template, args.ref)
-    except (UpdateError, RenameError) as exc:
+    except (UpdateError, RenameError, PartsError) as exc:
         print(f"template-update: {exc}", file=sys.stderr)
         return 2
 
