@@ -2,7 +2,6 @@
 job). The job may run twice (a retry, a redelivery): only a pending request is answered,
 and only the first answer is stored, so a request never holds more than one proposal."""
 
-from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import structlog
@@ -20,16 +19,14 @@ from example_api.assistant.errors import (
 from example_api.assistant.models import AssistantRequest
 from example_api.assistant.tasks import answer_request
 from example_api.jobs.queue import enqueue
+from example_api.llm import quota
+from example_api.llm.failures import QuotaSpent
 
 log = structlog.get_logger(__name__)
 
 
 def enabled() -> bool:
     return bool(settings.ASSISTANT_API_KEY)
-
-
-def _day_start(now: datetime) -> datetime:
-    return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _known_zone(name: str) -> bool:
@@ -50,14 +47,11 @@ def submit(*, user_id: int, text: str, time_zone: str) -> AssistantRequest:
     if User.objects.select_for_update(no_key=True).filter(pk=user_id).first() is None:
         raise UserNotFound()
     now = timezone.now()
-    day_start = _day_start(now)
-    used = AssistantRequest.objects.filter(user_id=user_id, created_at__gte=day_start).count()
-    quota = settings.ASSISTANT_DAILY_QUOTA
-    if used >= quota:
-        next_day = day_start + timedelta(days=1)
-        raise AssistantQuotaExceeded(
-            quota=quota, retry_after=int((next_day - now).total_seconds()) + 1
-        )
+    today = AssistantRequest.objects.filter(user_id=user_id, created_at__gte=quota.day_start(now))
+    try:
+        quota.check_daily(used=today.count(), limit=settings.ASSISTANT_DAILY_QUOTA, now=now)
+    except QuotaSpent as spent:
+        raise AssistantQuotaExceeded(quota=spent.limit, retry_after=spent.retry_after) from None
     request = AssistantRequest.objects.create(user_id=user_id, text=text, time_zone=time_zone)
     enqueue(answer_request, request_id=request.pk)
     return request

@@ -1,6 +1,6 @@
-"""The assistant's job. The upstream's retries happen inside the call (upstream.py), and
-every outcome is stored, so the job itself is not retried: a second run finds the request
-answered and does nothing."""
+"""The assistant's job. The model call retries inside itself (example_api/llm/client.py),
+and every outcome is stored, so the job itself is not retried: a second run finds the
+request answered and does nothing."""
 
 from example_api.assistant import answering
 from example_api.jobs.app import app

@@ -1,13 +1,7 @@
-"""The one call to the chat-completions API, through the official openai SDK.
+"""The assistant's use of the model (example_api/llm): its provider from the ASSISTANT_*
+settings, its prompt's response format, and each way the call fails as the assistant's own
+failure code (docs/assistant.md)."""
 
-Retries are the SDK's own (documented): up to ASSISTANT_MAX_RETRIES more attempts on
-timeouts, connection errors, 408/409/429 and 5xx, honouring the server's Retry-After when it
-is short and backing off exponentially otherwise. When they are used up, the SDK's
-exception becomes one of our failure codes. Nothing here logs the messages or the key."""
-
-from dataclasses import dataclass
-
-import openai
 from django.conf import settings
 from openai.types.chat import ChatCompletionMessageParam
 
@@ -17,46 +11,28 @@ from example_api.assistant.errors import (
     AssistantUpstreamRateLimited,
     AssistantUpstreamTimeout,
 )
+from example_api.llm import client
+from example_api.llm.failures import LlmRateLimited, LlmTimeout, LlmUnavailable
 
 
-@dataclass(frozen=True)
-class Answer:
-    content: str | None  # None: no choice, or the model refused
-    model: str
-    prompt_tokens: int
-    completion_tokens: int
-
-
-def client() -> openai.OpenAI:
-    return openai.OpenAI(
+def provider() -> client.Provider:
+    # Read at each call: settings may change under tests, and the job process is long-lived.
+    return client.Provider(
         api_key=settings.ASSISTANT_API_KEY,
         base_url=settings.ASSISTANT_BASE_URL,
-        timeout=settings.ASSISTANT_TIMEOUT_SECONDS,
+        model=settings.ASSISTANT_MODEL,
+        timeout_seconds=settings.ASSISTANT_TIMEOUT_SECONDS,
         max_retries=settings.ASSISTANT_MAX_RETRIES,
+        max_output_tokens=settings.ASSISTANT_MAX_OUTPUT_TOKENS,
     )
 
 
-def ask(messages: list[ChatCompletionMessageParam]) -> Answer:
+def ask(messages: list[ChatCompletionMessageParam]) -> client.Answer:
     try:
-        completion = client().chat.completions.create(
-            model=settings.ASSISTANT_MODEL,
-            messages=messages,
-            response_format=prompt.RESPONSE_FORMAT,
-            max_tokens=settings.ASSISTANT_MAX_OUTPUT_TOKENS,
-            temperature=0,
-        )
-    except openai.APITimeoutError:
+        return client.ask(provider(), messages, response_format=prompt.RESPONSE_FORMAT)
+    except LlmTimeout:
         raise AssistantUpstreamTimeout() from None
-    except openai.RateLimitError:
+    except LlmRateLimited:
         raise AssistantUpstreamRateLimited() from None
-    except (openai.APIConnectionError, openai.APIStatusError):
+    except LlmUnavailable:
         raise AssistantUpstreamError() from None
-    usage = completion.usage
-    choice = completion.choices[0] if completion.choices else None
-    content = choice.message.content if choice else None
-    return Answer(
-        content=content,
-        model=completion.model,
-        prompt_tokens=usage.prompt_tokens if usage else 0,
-        completion_tokens=usage.completion_tokens if usage else 0,
-    )

@@ -6,7 +6,8 @@ class BookingsConfig(AppConfig):
     label = "bookings"
 
     def ready(self) -> None:
-        from example_api.bookings import outcomes
+        from example_api.bookings import outcomes, tasks
         from example_api.bookings.signals import booking_created
 
         booking_created.connect(outcomes.count_created, dispatch_uid="booking-outcomes")
+        booking_created.connect(tasks.on_booking_created, dispatch_uid="booking-confirmation")

@@ -1,5 +1,6 @@
-"""What the bookings app tells the rest of the project, so that apps which react to bookings
-(notifications) depend on bookings and never the other way round."""
+"""What the bookings app tells the rest of the project, so that what reacts to bookings (its
+confirmation e-mail, its metrics, a fork's app) depends on bookings and never the other way
+round."""
 
 from django.dispatch import Signal
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from example_api.accounts.cleanup import delete_dead_tokens
 from example_api.accounts.models import ApiToken
-from example_api.notifications.tasks import send_booking_confirmation
+from example_api.bookings.tasks import send_booking_confirmation
 from tests import endpoints
 from tests.factories import future, iso
 from tests.fakes.jobs import empty_queue, jobs_of, run_worker

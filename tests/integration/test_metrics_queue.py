@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from procrastinate.contrib.django import app
 
-from example_api.notifications.tasks import send_booking_confirmation
+from example_api.bookings.tasks import send_booking_confirmation
 from tests.endpoints import HEALTHZ
 from tests.fakes.jobs import empty_queue
 from tests.scrape import scrape, value
