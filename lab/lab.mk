@@ -5,7 +5,7 @@
 #   FORCE_UNLOCK=1 (deploy, rollback, lab-deploy, lab-rollback)   break a deploy lock left by a killed run
 #   make backup / make restore [INVENTORY=production]   dump now / restore drill (backup.yml, restore.yml)
 #   make pitr PITR_TARGET=... / make pitr-stop [INVENTORY=cluster]   a cluster's point-in-time drill (pitr.yml)
-#   make monitoring [INVENTORY=production]   exporters, Prometheus, Alertmanager alone (monitoring.yml)
+#   make monitoring [INVENTORY=production]   exporters, Prometheus, Alertmanager alone (monitoring.yml)  # part: monitoring
 #   make lab-up [LAB_HOST=lab1] [DEBIAN=13|12] [BOOTSTRAP=root|sudo] [SSH_PORT=22]
 #                                  boot a local Debian host (13 by default; BOOTSTRAP=sudo: the
 #                                  cloud-image login, user debian with sudo), write lab/.state/inventory
@@ -24,7 +24,7 @@
 #   make test-deploy               test-lab, then Debian 13 (root) and 12 (sudo, port 2222) hosts: deploy, check, audit
 #   make test-deploy-vm            the same tests in a QEMU VM (own kernel: sysctl checks run)
 #   make lint-deploy               ansible-lint (production profile), yamllint, shellcheck
-#   make lint-alerts               alert rules: promtool check and unit tests (tests/alerts)
+#   make lint-alerts               alert rules: promtool check and unit tests (tests/alerts)  # part: monitoring
 #
 # Everything installs itself: Debian packages for the lab (debootstrap, systemd-container,
 # nftables, zstd) and a tools venv (ansible-core, ansible-lint, yamllint, pytest, uv).
@@ -97,9 +97,11 @@ pitr: deploy-tools ## Cluster: restore to PITR_TARGET into a scratch instance on
 pitr-stop: deploy-tools ## Cluster: stop the PITR drill's scratch instance and remove it
 	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) pitr.yml -e pitr_stop=true $(ANSIBLE_ARGS)
 
+# >>> part monitoring
 .PHONY: monitoring
 monitoring: deploy-tools ## Exporters, Prometheus, Alertmanager alone (monitoring.yml): after a change of routes or thresholds
 	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) monitoring.yml $(ANSIBLE_ARGS)
+# <<< part monitoring
 
 .PHONY: lab-up
 lab-up: deploy-tools ## Boot a local Debian host (LAB_HOST=lab1 DEBIAN=13|12 BOOTSTRAP=root|sudo SSH_PORT=22), write its inventory
@@ -176,6 +178,7 @@ lint-deploy: deploy-tools install ## Lint the playbooks (ansible-lint production
 	cd ansible && $(DEPLOY_ENV) ansible-lint
 	$(SHELLCHECK) lab/*.sh .ci/run .ci/*.sh
 
+# >>> part monitoring
 # promtool: Debian's (the same the servers run), fetched into .tools/ by scripts/promtool.py,
 # pinned by SHA-256, on any Linux control machine (no apt, no root). Where it cannot run (macOS,
 # say) the script says so and exits 3: the target then names the CI job that checks the rules.
@@ -193,3 +196,6 @@ lint-alerts: deploy-tools install ## Alert rules: render them with the role's th
 		-e @ansible/roles/monitoring/defaults/main.yml >/dev/null && \
 	echo "$$promtool check rules slipway-alerts.yml" && "$$promtool" check rules "$(ALERTS_BUILD)/slipway-alerts.yml" && \
 	cd "$(ALERTS_BUILD)" && "$$promtool" test rules *.test.yml
+# make lint runs the alert rules' checks too.
+lint: lint-alerts
+# <<< part monitoring
