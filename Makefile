@@ -52,7 +52,7 @@ fmt: install ## Format and auto-fix the code
 	$(RUN) ruff check --fix .
 
 .PHONY: lint
-lint: install lint-python lint-architecture lint-docker lint-actions lint-deploy lint-alerts ## Lint everything: Python, architecture, Dockerfile, shell, workflows, playbooks, alert rules
+lint: install lint-python lint-architecture lint-docker lint-actions lint-deploy ## Lint everything: Python, architecture, Dockerfile, shell, workflows, playbooks (and each lint-* below)
 
 .PHONY: lint-python
 lint-python: install ## Lint Python: ruff, formatting, migrations in sync, check --deploy

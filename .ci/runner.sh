@@ -21,7 +21,8 @@ RUNNER=runner
 RUNNER_UID=1001
 WORK=/home/$RUNNER/work
 # The image's software that the jobs use and this machine may lack (Debian's packages).
-IMAGE_PACKAGES=(sudo iptables chromium buildah)
+IMAGE_PACKAGES=(sudo iptables buildah)
+IMAGE_PACKAGES+=(chromium) # part: clients
 OS_RELEASE=$REPO/.ci/ubuntu-os-release
 
 say() { printf '\033[1m[runner]\033[0m %s\n' "$*" >&2; }

@@ -10,6 +10,7 @@
 # Ansible connects as the deploy user and falls back to bootstrap_user (the fresh-VPS login).
 #
 # `inventory`: every host is an app server of its own (one name each, NAME.slipway.test).
+# >>> part cluster
 # `cluster-inventory`: the hosts form one cluster, grouped by name: lb* load balancers, app*
 # app servers, db* database servers (etcd on db and lb hosts, the backup repository on lb);
 # other hosts are left out. One public name, api.slipway.test, served by the load balancer.
@@ -17,6 +18,7 @@
 # The secrets of a cluster, besides the single server's.
 CLUSTER_SECRETS=(vault_patroni_superuser_password vault_patroni_replication_password
     vault_patroni_rewind_password vault_patroni_restapi_password)
+# <<< part cluster
 
 inventory_tools() {
     command -v ansible-vault >/dev/null || die "ansible-vault not on PATH (make lab-up installs it)"
@@ -101,6 +103,7 @@ cmd_inventory() {
     say "inventory: $dir (vault password in $dir/vault-pass)"
 }
 
+# >>> part cluster
 cmd_cluster_inventory() {
     local dir=${1:?usage: lab.sh cluster-inventory DIR} hosts group prefix
     inventory_tools
@@ -130,3 +133,4 @@ cmd_cluster_inventory() {
     write_vault "$dir" "${CLUSTER_SECRETS[@]}"
     say "cluster inventory: $dir (vault password in $dir/vault-pass)"
 }
+# <<< part cluster

@@ -4,8 +4,8 @@
 #   make rollback [INVENTORY=production]   switch back to the previous release (rollback.yml)
 #   FORCE_UNLOCK=1 (deploy, rollback, lab-deploy, lab-rollback)   break a deploy lock left by a killed run
 #   make backup / make restore [INVENTORY=production]   dump now / restore drill (backup.yml, restore.yml)
-#   make pitr PITR_TARGET=... / make pitr-stop [INVENTORY=cluster]   a cluster's point-in-time drill (pitr.yml)
-#   make monitoring [INVENTORY=production]   exporters, Prometheus, Alertmanager alone (monitoring.yml)
+#   make pitr PITR_TARGET=... / make pitr-stop [INVENTORY=cluster]   a cluster's point-in-time drill (pitr.yml)  # part: cluster
+#   make monitoring [INVENTORY=production]   exporters, Prometheus, Alertmanager alone (monitoring.yml)  # part: monitoring
 #   make lab-up [LAB_HOST=lab1] [DEBIAN=13|12] [BOOTSTRAP=root|sudo] [SSH_PORT=22]
 #                                  boot a local Debian host (13 by default; BOOTSTRAP=sudo: the
 #                                  cloud-image login, user debian with sudo), write lab/.state/inventory
@@ -13,18 +13,18 @@
 #   make lab-rollback              roll the lab host(s) back to the previous release
 #   make lab-ssh [LAB_HOST=lab1]   log in to a lab host as the deploy user (its first login before)
 #   make lab-down                  stop every lab host started with lab-up
-#   make lab-cluster-up            boot the cluster's hosts (lb1 app1 app2 db1 db2, Debian 13, root
-#                                  layout) in parallel, write lab/.state/cluster-inventory
-#                                  (LAB_CLUSTER_HOSTS=... another set; hosts that exist are kept)
-#   make lab-cluster-deploy        run site.yml against the cluster
-#   make lab-cluster-down          stop and remove the cluster's hosts (only those)
+#   make lab-cluster-up            boot the cluster's hosts (lb1 app1 app2 db1 db2, Debian 13, root  # part: cluster
+#                                  layout) in parallel, write lab/.state/cluster-inventory  # part: cluster
+#                                  (LAB_CLUSTER_HOSTS=... another set; hosts that exist are kept)  # part: cluster
+#   make lab-cluster-deploy        run site.yml against the cluster  # part: cluster
+#   make lab-cluster-down          stop and remove the cluster's hosts (only those)  # part: cluster
 #   make lab-poweroff LAB_HOST=db1 pull the plug on a lab host (SIGKILL; rootfs and address kept)
 #   make lab-poweron LAB_HOST=db1  boot it again, as after a power cut
 #   make test-lab                  lab.sh's own tests: mirror choice, list, inventories (no root, seconds)
 #   make test-deploy               test-lab, then Debian 13 (root) and 12 (sudo, port 2222) hosts: deploy, check, audit
 #   make test-deploy-vm            the same tests in a QEMU VM (own kernel: sysctl checks run)
 #   make lint-deploy               ansible-lint (production profile), yamllint, shellcheck
-#   make lint-alerts               alert rules: promtool check and unit tests (tests/alerts)
+#   make lint-alerts               alert rules: promtool check and unit tests (tests/alerts)  # part: monitoring
 #
 # Everything installs itself: Debian packages for the lab (debootstrap, systemd-container,
 # nftables, zstd) and a tools venv (ansible-core, ansible-lint, yamllint, pytest, uv).
@@ -49,10 +49,12 @@ LAB_ENV := SLIPWAY_DEBIAN=$(DEBIAN) SLIPWAY_BOOTSTRAP=$(BOOTSTRAP) SLIPWAY_SSH_P
 LAB_INVENTORY := lab/.state/inventory
 # Playbooks get the inventory's hosts.yml (its group_vars still apply), not the directory:
 # ansible would read the vault-pass file beside it as an INI inventory, the password as a host.
+# >>> part cluster
 # The lab cluster: one load balancer, two app servers, two database servers.
 LAB_CLUSTER_HOSTS ?= lb1 app1 app2 db1 db2
 LAB_CLUSTER_ENV := SLIPWAY_DEBIAN=13 SLIPWAY_BOOTSTRAP=root SLIPWAY_SSH_PORT=22
 LAB_CLUSTER_INVENTORY := lab/.state/cluster-inventory
+# <<< part cluster
 # The deploy tests' inventories and playbook logs (kept until the next run; a run of its own,
 # so other pytest runs on the machine never prune it).
 DEPLOY_TEST_LOGS := /var/tmp/slipway-deploy-tests
@@ -85,6 +87,7 @@ backup: deploy-tools ## Dump the database now (backup.yml; the nightly timer run
 restore: deploy-tools ## Restore drill: newest dump into a fresh database, row counts compared (restore.yml)
 	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) restore.yml $(ANSIBLE_ARGS)
 
+# >>> part cluster
 # A cluster's point-in-time recovery drill (pitr.yml): PITR_TARGET='2026-12-01 12:00:00+00'.
 PITR_TARGET ?=
 .PHONY: pitr
@@ -96,10 +99,13 @@ pitr: deploy-tools ## Cluster: restore to PITR_TARGET into a scratch instance on
 .PHONY: pitr-stop
 pitr-stop: deploy-tools ## Cluster: stop the PITR drill's scratch instance and remove it
 	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) pitr.yml -e pitr_stop=true $(ANSIBLE_ARGS)
+# <<< part cluster
 
+# >>> part monitoring
 .PHONY: monitoring
 monitoring: deploy-tools ## Exporters, Prometheus, Alertmanager alone (monitoring.yml): after a change of routes or thresholds
 	cd ansible && $(DEPLOY_ENV) ansible-playbook -i inventories/$(INVENTORY) monitoring.yml $(ANSIBLE_ARGS)
+# <<< part monitoring
 
 .PHONY: lab-up
 lab-up: deploy-tools ## Boot a local Debian host (LAB_HOST=lab1 DEBIAN=13|12 BOOTSTRAP=root|sudo SSH_PORT=22), write its inventory
@@ -127,6 +133,7 @@ lab-down: ## Stop the lab hosts and remove their files, interfaces and NAT table
 	lab/lab.sh down-all
 	rm -rf $(LAB_INVENTORY)
 
+# >>> part cluster
 .PHONY: lab-cluster-up
 lab-cluster-up: deploy-tools ## Boot the cluster's lab hosts (LAB_CLUSTER_HOSTS) in parallel, write its inventory
 	$(LAB_CLUSTER_ENV) lab/lab.sh rootfs
@@ -146,6 +153,7 @@ lab-cluster-deploy: deploy-tools ## Run site.yml against the cluster's lab hosts
 lab-cluster-down: ## Stop the cluster's lab hosts (LAB_CLUSTER_HOSTS) and remove their files; other lab hosts keep running
 	@for host in $(LAB_CLUSTER_HOSTS); do lab/lab.sh down $$host || exit 1; done
 	rm -rf $(LAB_CLUSTER_INVENTORY)
+# <<< part cluster
 
 .PHONY: lab-poweroff
 lab-poweroff: ## Pull the plug on lab host LAB_HOST (SIGKILL, no shutdown; its rootfs and address stay)
@@ -176,6 +184,7 @@ lint-deploy: deploy-tools install ## Lint the playbooks (ansible-lint production
 	cd ansible && $(DEPLOY_ENV) ansible-lint
 	$(SHELLCHECK) lab/*.sh .ci/run .ci/*.sh
 
+# >>> part monitoring
 # promtool: Debian's (the same the servers run), fetched into .tools/ by scripts/promtool.py,
 # pinned by SHA-256, on any Linux control machine (no apt, no root). Where it cannot run (macOS,
 # say) the script says so and exits 3: the target then names the CI job that checks the rules.
@@ -193,3 +202,6 @@ lint-alerts: deploy-tools install ## Alert rules: render them with the role's th
 		-e @ansible/roles/monitoring/defaults/main.yml >/dev/null && \
 	echo "$$promtool check rules slipway-alerts.yml" && "$$promtool" check rules "$(ALERTS_BUILD)/slipway-alerts.yml" && \
 	cd "$(ALERTS_BUILD)" && "$$promtool" test rules *.test.yml
+# make lint runs the alert rules' checks too.
+lint: lint-alerts
+# <<< part monitoring

@@ -13,8 +13,8 @@
 #   lab.sh list                the hosts (powered-off ones too), one a line:
 #                              name address release layout
 #   lab.sh inventory DIR       write an ansible inventory (with a generated vault) for them
-#   lab.sh cluster-inventory DIR   the same for a cluster: lb* load_balancers, app* app_servers,
-#                              db* db_servers (+ etcd_members, backup_repository, Patroni secrets)
+#   lab.sh cluster-inventory DIR   the same for a cluster: lb* load_balancers, app* app_servers,  # part: cluster
+#                              db* db_servers (+ etcd_members, backup_repository, Patroni secrets)  # part: cluster
 #   lab.sh ssh NAME [CMD]      log in to NAME as deploy, or as its first login before a deploy
 #   lab.sh mirror              print the Debian mirror, security mirror and keyring a build uses
 #
@@ -280,7 +280,8 @@ as_root() {
 }
 
 case ${1:-} in
-    list|mirror|inventory|cluster-inventory|ssh|help|-h|--help|"") ;;
+    list|mirror|inventory|ssh|help|-h|--help|"") ;;
+    cluster-inventory) ;; # part: cluster
     *) as_root "$@" ;;
 esac
 case ${1:-} in
@@ -294,7 +295,7 @@ case ${1:-} in
     down-all) cmd_down_all ;;
     list) cmd_list ;;
     inventory) shift; cmd_inventory "$@" ;;
-    cluster-inventory) shift; cmd_cluster_inventory "$@" ;;
+    cluster-inventory) shift; cmd_cluster_inventory "$@" ;; # part: cluster
     ssh) shift; cmd_ssh "$@" ;;
     mirror) cmd_mirror ;;
     help|-h|--help) usage ;;

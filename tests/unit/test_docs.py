@@ -110,7 +110,7 @@ def makefiles(path: Path = ROOT / "Makefile") -> list[Path]:
     for text in path.read_text(encoding="utf-8").splitlines():
         included = INCLUDE.match(text)
         if included:
-            for name in included.group(1).split():
+            for name in included.group(1).split("#", 1)[0].split():  # `# part: x` is no file
                 assert "$" not in name, f"{path.name}: cannot follow `include {name}`"
                 found += makefiles(ROOT / name)
     return found
