@@ -41,8 +41,9 @@ run: install ## Run the API locally: SQLite, migrations, demo data, http://127.0
 	DEBUG=true $(RUN) python manage.py migrate --noinput
 	DEBUG=true $(RUN) python manage.py seed_demo
 	@echo "Swagger UI: http://$(HOST):$(PORT)/api/v1/docs   admin: http://$(HOST):$(PORT)/admin/"
-	@echo "Background jobs run inline after each commit (SQLite: no queue, no worker; docs/jobs.md)."
-	@echo "E-mails are printed here (console backend). Assistant: $$(if [ -n "$${ASSISTANT_API_KEY:-}" ]; then echo on; else echo "off (no ASSISTANT_API_KEY; docs/assistant.md)"; fi)"
+	@echo "Background jobs run inline after each commit (SQLite: no queue, no worker; docs/jobs.md)."  # part: jobs
+	@echo "E-mails are printed here (console backend)."  # part: jobs
+	@echo "Assistant: $$(if [ -n "$${ASSISTANT_API_KEY:-}" ]; then echo on; else echo "off (no ASSISTANT_API_KEY; docs/assistant.md)"; fi)"  # part: assistant
 	DEBUG=true EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
 		$(RUN) python manage.py runserver $(HOST):$(PORT)
 

@@ -17,7 +17,7 @@ from example_api.error_responses import domain_error_body, error_body
 from example_api.errors import DomainError
 from example_api.openapi import DocumentedAPI
 from example_api.project_apps import app_modules
-from example_api.telemetry import report_unhandled
+from example_api.telemetry import report_unhandled  # part: telemetry
 
 log = structlog.get_logger(__name__)
 
@@ -106,5 +106,5 @@ def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
 def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Never a traceback to the client; the log line carries it with the request id.
     log.exception("unhandled error", path=request.path)
-    report_unhandled(exc)
+    report_unhandled(exc)  # part: telemetry
     return api.create_response(request, error_body(500, "internal server error"), status=500)

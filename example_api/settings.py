@@ -68,9 +68,9 @@ PROJECT_APPS = [
     "example_api.bookings",
     "example_api.accounts",
     "example_api.health",
-    "example_api.jobs",
-    "example_api.notifications",
-    "example_api.assistant",
+    "example_api.jobs",  # part: jobs
+    "example_api.notifications",  # part: jobs
+    "example_api.assistant",  # part: assistant
 ]
 INSTALLED_APPS = [*DJANGO_APPS, *THIRD_PARTY_APPS, *PROJECT_APPS]
 
@@ -80,7 +80,7 @@ INSTALLED_APPS = [*DJANGO_APPS, *THIRD_PARTY_APPS, *PROJECT_APPS]
 API_ROUTERS = [
     "example_api.accounts.api.router",
     "example_api.bookings.api.router",
-    "example_api.assistant.api.router",
+    "example_api.assistant.api.router",  # part: assistant
 ]
 API_AUTH = "example_api.accounts.auth.bearer_token"
 
@@ -162,6 +162,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+# >>> part jobs
 # --- background jobs (docs/jobs.md): procrastinate's queue lives in PostgreSQL ---------------
 # On SQLite (`make run`, unit tests) there is no queue: jobs run inline once the enqueuing
 # transaction commits. This is the one switch; example_api/jobs/queue.py reads it.
@@ -180,6 +181,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Slipway <noreply@localhost>")
+# <<< part jobs
 
 # --- cache: login throttling must be shared by all workers, so Redis in production -----------
 REDIS_URL = env_str("REDIS_URL")
@@ -246,6 +248,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # API bodies are small; refuse big one
 LOGGING = build_logging_config(json=not DEBUG, level=env_str("LOG_LEVEL", "INFO"))
 
 # --- the apps' own settings -------------------------------------------------------------------
-# Each app keeps its own settings in its settings.py (e.g. example_api/assistant/settings.py),
+# Each app keeps its own settings in its settings.py (e.g. example_api/accounts/settings.py),
 # merged here in PROJECT_APPS order, so a new app's settings need no edit of this file.
 globals().update(app_settings(PROJECT_APPS))

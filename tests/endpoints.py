@@ -41,6 +41,7 @@ UNROUTED = [
 ]
 
 
+# >>> part assistant
 ASSISTANT_REQUESTS = _api("submit_assistant_request")
 
 
@@ -48,5 +49,6 @@ def assistant_request_url(request_id: int | str) -> str:
     return _api("get_assistant_request", request_id=request_id)
 
 
+# <<< part assistant
 # Not part of the API (no OpenAPI entry): loopback only, see example_api/metrics/exposition.py.
 METRICS = reverse("metrics")

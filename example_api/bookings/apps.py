@@ -6,8 +6,12 @@ class BookingsConfig(AppConfig):
     label = "bookings"
 
     def ready(self) -> None:
-        from example_api.bookings import outcomes, tasks
+        from example_api.bookings import outcomes
         from example_api.bookings.signals import booking_created
 
         booking_created.connect(outcomes.count_created, dispatch_uid="booking-outcomes")
+        # >>> part jobs
+        from example_api.bookings import tasks
+
         booking_created.connect(tasks.on_booking_created, dispatch_uid="booking-confirmation")
+        # <<< part jobs

@@ -8,11 +8,10 @@ from collections.abc import Callable
 import redis
 from django.conf import settings
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.transaction import atomic  # part: jobs
 from django.db.utils import DatabaseError
-from procrastinate.exceptions import ProcrastinateException
-
-from example_api.jobs.app import app as job_queue
+from procrastinate.exceptions import ProcrastinateException  # part: jobs
 
 # Per dependency. A load balancer's probe times out after a few seconds; three checks in a
 # row stay under that, and a dependency slower than this is not one to send traffic to.
@@ -68,13 +67,16 @@ def cache() -> str | None:
     return None
 
 
+# >>> part jobs
 def job_queue_tables() -> str | None:
     """procrastinate reaches its tables (its documented check_connection, through Django's
     connection). With jobs run inline (SQLite) there is no queue to reach."""
     if settings.JOBS_RUN_INLINE:
         return NOT_USED
+    from example_api.jobs.app import app as job_queue  # the job queue is a part of its own
+
     try:
-        with transaction.atomic(), connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        with atomic(), connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute("SET LOCAL statement_timeout = %s", [int(TIMEOUT_SECONDS * 1000)])
             if not job_queue.check_connection():
                 return "tables missing"
@@ -83,8 +85,9 @@ def job_queue_tables() -> str | None:
     return None
 
 
+# <<< part jobs
 CHECKS: dict[str, Callable[[], str | None]] = {
     "database": database,
     "redis": cache,
-    "queue": job_queue_tables,
+    "queue": job_queue_tables,  # part: jobs
 }

@@ -2,7 +2,7 @@
 
 - `instruments`: every metric the app records, defined once;
 - `middleware`: request count, latency, in-flight requests and database queries per route;
-- `jobs`: the job queue's figures, read from procrastinate when /metrics is scraped;
+- `jobs`: the job queue's figures, read from procrastinate when /metrics is scraped;  # part: jobs
 - `exposition`: the /metrics view (all workers aggregated) and who may read it;
 - `processes`: the directory that granian's workers share their values through.
 

@@ -21,7 +21,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from example_api.metrics import instruments, processes
-from example_api.metrics.jobs import JobQueueCollector
+from example_api.metrics.jobs import JobQueueCollector  # part: jobs
 
 FORWARDING_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
 
@@ -47,7 +47,7 @@ def scrape_registry() -> CollectorRegistry:
         MultiProcessCollector(registry, path=directory)
     else:
         registry.register(_SingleProcess())
-    registry.register(JobQueueCollector())
+    registry.register(JobQueueCollector())  # part: jobs
     return registry
 
 

@@ -98,8 +98,7 @@ def app_env(*, database_url: str, redis_url: str, static_root: Path) -> dict[str
         "HOST": HOST,
         "PORT": str(PORT),
         "PYTHONUNBUFFERED": "1",
-        # No language model here: the assistant answers 503 assistant_disabled.
-        "ASSISTANT_API_KEY": "",
+        "ASSISTANT_API_KEY": "",  # part: assistant
     }
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import upstreams
+import upstreams  # part: jobs
 from accounts import Account, make_account
 from badinput import BadInputStory, try_bad_inputs
 from keyremoval import KeyRemoval, remove_the_key, second_operator
@@ -75,8 +75,10 @@ class Bringup:
 
 def _bring_up(key: str, shape: Shape, workdir: Path, release: str) -> Bringup:
     host = boot(shape, TIER, workdir / "inventory", release)
+    # >>> part jobs
     if key == "debian13":  # SMTP and an OpenAI-compatible API on the lab machine
         upstreams.configure(host)
+    # <<< part jobs
     story, removal, extra = None, None, []
     if key == "debian12":
         story = try_bad_inputs(host, workdir)

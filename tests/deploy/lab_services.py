@@ -26,8 +26,6 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from tests.fakes.openai_server import FakeOpenAI, proposal
-
 BOOKING_ID = re.compile(r"^Booking id: (\d+)\r?$", re.MULTILINE)
 
 
@@ -87,7 +85,10 @@ def main(argv: list[str]) -> None:
             _serve(lambda _: None, inbox.report)
         finally:
             controller.stop()
+    # >>> part assistant
     elif kind == "openai":
+        from tests.fakes.openai_server import FakeOpenAI, proposal  # a part of its own
+
         with FakeOpenAI(address, port=port) as fake:
 
             def report() -> dict[str, Any]:
@@ -99,6 +100,7 @@ def main(argv: list[str]) -> None:
                 }
 
             _serve(lambda fields: fake.script(proposal(**fields)), report)
+    # <<< part assistant
     else:
         raise SystemExit(f"unknown service {kind!r}: smtp or openai")
 

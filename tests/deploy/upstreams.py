@@ -55,8 +55,9 @@ def configure(host: LabHost) -> Endpoints:
         "app_extra_environment:\n"
         f'  EMAIL_HOST: "{endpoints.address}"\n'
         f'  EMAIL_PORT: "{endpoints.smtp_port}"\n'
-        f'app_assistant_base_url: "http://{endpoints.address}:{endpoints.openai_port}/v1"\n'
-        'app_assistant_api_key: "{{ vault_app_assistant_api_key }}"\n'
+        f'app_assistant_base_url: "http://{endpoints.address}:'  # part: assistant
+        f'{endpoints.openai_port}/v1"\n'  # part: assistant
+        'app_assistant_api_key: "{{ vault_app_assistant_api_key }}"\n'  # part: assistant
     )
     vault = group_vars / "lab_services_vault.yml"
     vault.write_text(f'---\nvault_app_assistant_api_key: "{endpoints.api_key}"\n')
@@ -118,9 +119,11 @@ class LabService:
         assert self._ask({"script": proposal}) == {"scripted": True}
 
 
-def smtp_sink(endpoints: Endpoints, delay: float) -> LabService:
-    return LabService("smtp", endpoints.address, endpoints.smtp_port, str(delay))
-
-
+# >>> part assistant
 def fake_openai(endpoints: Endpoints) -> LabService:
     return LabService("openai", endpoints.address, endpoints.openai_port)
+
+
+# <<< part assistant
+def smtp_sink(endpoints: Endpoints, delay: float) -> LabService:
+    return LabService("smtp", endpoints.address, endpoints.smtp_port, str(delay))

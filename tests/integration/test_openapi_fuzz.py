@@ -50,8 +50,10 @@ def config(token: str) -> SchemathesisConfig:
 
 def test_openapi_contract_holds_under_fuzzing(make_user, live_server, capsys, settings):
     Resource.objects.create(name="Fuzzed room")
+    # >>> part assistant
     # The assistant on, so its endpoints answer 202; no worker runs, so no model is called.
     settings.ASSISTANT_API_KEY = "sk-test-only"
+    # <<< part assistant
     token = issue_token(make_user("fuzzer", staff=True))
     schema = schemathesis.openapi.from_url(
         f"{live_server.url}/api/v1/openapi.json", config=config(token)

@@ -184,13 +184,14 @@ def test_every_make_target_the_docs_name_exists():
 
 def error_table(path: Path) -> dict[str, set[int]]:
     """Codes named in the table of the page's "## Errors" section, with the statuses of the
-    rows that name them."""
+    rows that name them. A row may end in a part's marker (`<!-- part: NAME -->`,
+    scripts/parts.toml), which goes with the part."""
     statuses: dict[str, set[int]] = {}
     section = ""
     for line in lines_of(path):
         if line.text.startswith("## "):
             section = line.text
-        row = re.match(r"^\|\s*(\d{3})\s*\|(.*)\|\s*$", line.text)
+        row = re.match(r"^\|\s*(\d{3})\s*\|(.*)\|\s*(?:<!--.*-->\s*)?$", line.text)
         if section == "## Errors" and row:
             for span in CODE_SPAN.finditer(row.group(2)):
                 if re.fullmatch(r"[a-z]+(_[a-z]+)*", span.group(2)):

@@ -184,11 +184,13 @@ def test_metrics_are_plain_http_on_any_host(api):
     assert response.status_code == 200
 
 
+# >>> part jobs
 def test_no_job_queue_figures_without_a_queue(api, settings):
     assert settings.JOBS_RUN_INLINE  # SQLite: jobs run inline
     assert not [key for key in scrape(api) if key[0].startswith("slipway_job")]
 
 
+# <<< part jobs
 @override_settings(LOGIN_MAX_FAILURES_PER_USERNAME=2)
 def test_failed_and_throttled_logins_are_counted(api, alice):
     name = "slipway_login_failures_total"

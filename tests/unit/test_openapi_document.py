@@ -40,8 +40,8 @@ def test_operation_ids_are_short_and_stable():
         "get_booking",
         "cancel_booking",
         "list_user_bookings",
-        "submit_assistant_request",
-        "get_assistant_request",
+        "submit_assistant_request",  # part: assistant
+        "get_assistant_request",  # part: assistant
     }
 
 
