@@ -9,7 +9,6 @@ server to wait on. What became of each assistant request is read from the databa
 """
 
 import secrets
-import socket
 import sys
 import time
 from dataclasses import dataclass
@@ -19,16 +18,11 @@ from typing import Any
 import psycopg
 
 from load import phases, stack
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((stack.HOST, 0))
-        return int(sock.getsockname()[1])
+from tests.harness.ports import free_port
 
 
 def fake_model(*, latency: list[float], log_path: Path, env: dict[str, str]) -> stack.Server:
-    port = free_port()
+    port = free_port(stack.HOST)
     cmd = [sys.executable, "-m", "tests.fakes.openai_server", "--port", str(port), "--latency"]
     name = f"fake OpenAI ({latency[0]}-{latency[1]} s per completion)"
     cmd += [str(seconds) for seconds in latency]

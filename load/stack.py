@@ -35,15 +35,6 @@ PG_BASE_URL = PG_ADMIN_URL.rsplit("/", 1)[0]
 REDIS_BASE_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379")
 
 
-def exit_on_sigterm() -> None:
-    """Turn SIGTERM (a CI timeout, `kill`) into SystemExit so every `finally` still runs."""
-
-    def _exit(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, _exit)
-
-
 def log(message: str) -> None:
     print(f"[load] {message}", flush=True)
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import httpx
 from django.db import connection
 
-from tests.fakes.smtp_server import free_port
+from tests.harness.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # Variables of the pytest process that would change what the served app does.
