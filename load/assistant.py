@@ -1,10 +1,10 @@
-"""The booking assistant's part of the load stack: a job worker and a fake model on loopback.
+"""The assistant's part of the load stack: a job worker and a fake model on loopback.
 
 The worker is the production command (`python manage.py procrastinate worker`, every queue,
 its default concurrency); the model is tests/fakes/openai_server.py answering every request
 with a valid proposal after 1-3 s (the latency is budgets.toml [assistant]). The app gets a
 dummy key from here (the fake ignores it; no secret), and e-mail goes to Django's dummy
-backend: the worker runs the booking confirmations too, as in production, without a mail
+backend: the worker runs the confirmation jobs too, as in production, without a mail
 server to wait on. What became of each assistant request is read from the database.
 """
 

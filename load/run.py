@@ -4,7 +4,7 @@
     python -m load.run --smoke    # about 2.5 minutes, for CI ([smoke])
 
 Creates a dedicated PostgreSQL database and uses a dedicated Redis db, migrates, seeds
-(~1,000 users, ~10,000 bookings), serves the API as production does (`python -m
+(~1,000 users, ~10,000 records), serves the API as production does (`python -m
 example_api.serve`, DEBUG off) with a procrastinate worker and a fake OpenAI-compatible model
 (load/assistant.py), runs locust headless through timed blocks without and with assistant
 traffic, stops everything (also on failure), then checks the budgets (load/verdict.py):

@@ -25,6 +25,7 @@ import psycopg
 import redis
 
 from example_api.serve import ServeConfig
+from tests.harness import domain
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -51,8 +52,8 @@ def app_env(*, db_name: str, redis_db: int, extra: dict[str, str] | None = None)
             "REDIS_URL": f"{REDIS_BASE_URL}/{redis_db}",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "false",
-            # Load users book all the time; the per-user cap is not what is measured here.
-            "BOOKING_MAX_ACTIVE_PER_USER": "1000000",
+            # Load users write all the time; a per-user cap is not what is measured here.
+            **domain.UNCAPPED,
             "PYTHONUNBUFFERED": "1",
         }
     )

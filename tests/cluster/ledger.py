@@ -3,7 +3,7 @@
 One thread per load account (its own actor and item). Each cycle writes the next free
 half-hour of its item, reads the record back, and now and then lists the user's
 records, tries a slot that overlaps its newest record (which must be refused, 409) and
-cancels its oldest ones: users may hold only BOOKING_MAX_ACTIVE_PER_USER (20) active
+cancels its oldest ones: users may hold only the app's cap (20) of active
 records, and a write that timed out may have committed unseen, so each keeps at most KEEP.
 
 Every 201 goes into the ledger (tally.Written); a timeout, a reset or a 5xx counts as failed

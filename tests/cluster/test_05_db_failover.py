@@ -79,7 +79,7 @@ def test_records_are_written_again_within_the_goal(
     assert_steady(failover.ledger)
 
 
-def test_no_acknowledged_booking_is_lost(
+def test_no_acknowledged_record_is_lost(
     provisioned: Cluster, failover: Failover, acknowledged: list[Written]
 ) -> None:
     assert patroni.leader(provisioned).name == failover.new
