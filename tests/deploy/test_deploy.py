@@ -12,7 +12,6 @@ import re
 import selectors
 import socket
 import time
-from datetime import timedelta
 from typing import cast
 
 import pytest
@@ -70,7 +69,7 @@ def test_a_user_registers_logs_in_and_writes(server: LabHost) -> None:
     created = domain.write(server, actor, days_ahead=1)
 
     # The same slot again is a conflict; the record reads back for its owner.
-    body = domain.write_body(actor.item, domain.hour(1), domain.hour(1) + timedelta(hours=1))
+    body = domain.same_slot_body(actor, created)
     status, _, _ = server.request("POST", domain.RECORDS, body, token=actor.token)
     assert status == 409
     status, fetched = domain.read(server, actor, created["id"])

@@ -130,6 +130,11 @@ def write_body(item: int, start: datetime, end: datetime, note: str = "") -> dic
     return {"resource_id": item, "start": start.isoformat(), "end": end.isoformat(), "note": note}
 
 
+def same_slot_body(actor: Actor, created: dict[str, Any]) -> dict[str, Any]:
+    """A write of the slot `created` holds again: the invariant must refuse it (409)."""
+    return {"resource_id": actor.item, "start": created["start"], "end": created["end"]}
+
+
 def hour(days_ahead: int) -> datetime:
     """The start of the current hour, `days_ahead` days from now (distinct days never clash)."""
     return (datetime.now(UTC) + timedelta(days=days_ahead)).replace(
