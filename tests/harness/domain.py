@@ -23,10 +23,11 @@ body)`: a lab host, a cluster's balancer. Stdlib only: the tools venv imports th
 
 from __future__ import annotations
 
-import re
+import datetime as dt  # part: assistant
+import re  # part: jobs
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.harness.accounts import Api, login, register
@@ -70,6 +71,7 @@ def stored_sql(ids: list[int]) -> str:
     )
 
 
+# >>> part jobs
 # The job every write enqueues, the argument that names its record, the table of what it
 # sent, and the line of its e-mail that names the record (the lab's mail sink reads it).
 confirmation_job = "notifications.send_booking_confirmation"
@@ -78,6 +80,7 @@ SENT_TABLE = "notifications_sentnotification"
 mail_ref = re.compile(r"^Booking id: (\d+)\r?$", re.MULTILINE)
 
 
+# <<< part jobs
 # The app's settings that lift its per-actor limits, for load runs that write all the time.
 UNCAPPED = {"BOOKING_MAX_ACTIVE_PER_USER": "1000000"}
 
@@ -169,15 +172,16 @@ def same_record(answer: object, ref: int, item: int, start: datetime, end: datet
     got_start = datetime.fromisoformat(answer["start"].replace("Z", "+00:00"))
     got_end = datetime.fromisoformat(answer["end"].replace("Z", "+00:00"))
     return (answer["id"], answer["resource_id"], got_start, got_end) == (ref, item, start, end)
+    # >>> part assistant (to the end of the file)
 
 
 # The assistant (the example's language-model feature): a sentence becomes a proposed record,
 # which the actor may then write; proposing writes nothing.
-def assistant_sentence(name: str, day: date) -> str:
+def assistant_sentence(name: str, day: dt.date) -> str:
     return f"{name} on {day.isoformat()} 10 to 11 for the design review"
 
 
-def assistant_script(name: str, day: date) -> dict[str, str]:
+def assistant_script(name: str, day: dt.date) -> dict[str, str]:
     """What the fake upstream answers for that sentence (FakeOpenAI.script's arguments)."""
     return {
         "resource": name,
@@ -196,3 +200,4 @@ def proposal_matches(proposal: dict[str, Any], actor: Actor, name: str, start: d
         and datetime.fromisoformat(proposal["end"]) == (start + timedelta(hours=1)).astimezone(UTC)
         and (proposal["note"], proposal["conflicts"]) == ("design review", False)
     )
+    # <<< part assistant
