@@ -59,7 +59,7 @@ def test_removal_passes_lint_types_and_unit_tests(rehearsal, tmp_path):
     lines_before = sum(1 for _ in lines_of(repo))
     seed_caches(repo)
     python_m("scripts.parts", "remove", *names, cwd=repo)
-    assert read_metadata(repo).removed == tuple(names)
+    assert read_metadata(repo).removed == tuple(sorted(names))
     package = read_metadata(repo).names.package
     owned = [own.format(package=package) for n in names for own in PARTS[n].paths]
     assert [rel for rel in git("ls-files", cwd=repo).split() if rel.startswith(tuple(owned))] == []
