@@ -10,13 +10,15 @@ the steady state, not a queue behind the ramp.
 Once everyone has logged in, the run goes through timed blocks (LOAD_BLOCKS, e.g.
 "warmup:8,without:25,with:50,without:25"). In `with` blocks LOAD_ASSISTANT_USERS more
 users post sentences to the booking assistant and poll each request until it is answered;
-in the others they wait. Every request is recorded with the block it started in
-(LOAD_SAMPLES_FILE, CSV), so one run measures the same mix with and without assistant
-traffic; the runner stops itself after the last block.
+in the others they wait (a fork without the assistant has no such users and no `with`
+blocks: load/run.py names them `without`). Every request is recorded with the block it
+started in (LOAD_SAMPLES_FILE, CSV), so one run measures the same mix with and without
+assistant traffic; the runner stops itself after the last block.
 
 Needs LOAD_SEED_FILE (written by load/seed.py), LOAD_PASSWORD, LOAD_USERS (how many users the
-run starts, assistant users included), LOAD_BLOCKS, LOAD_SAMPLES_FILE, LOAD_ASSISTANT_USERS,
-LOAD_ASSISTANT_THINK ("min,max" seconds between a user's requests). Started by load/run.py.
+run starts, assistant users included), LOAD_BLOCKS, LOAD_SAMPLES_FILE, and with the
+assistant LOAD_ASSISTANT_USERS and LOAD_ASSISTANT_THINK ("min,max" seconds between a
+user's requests). Started by load/run.py.
 """
 # ruff: noqa: S311 - random here picks test actions, not secrets
 
@@ -51,10 +53,6 @@ _BLOCKS = [
     (phase, float(seconds))
     for phase, seconds in (block.split(":") for block in os.environ["LOAD_BLOCKS"].split(","))
 ]
-_ASSISTANT_USERS = int(os.environ["LOAD_ASSISTANT_USERS"])
-_THINK = [float(s) for s in os.environ["LOAD_ASSISTANT_THINK"].split(",")]
-POLL_SECONDS = 1.0  # how often a client asks whether its assistant request is answered
-POLL_GIVE_UP_SECONDS = 120
 _blocks_started: list[float] = []  # the wall-clock start of the first block, once known
 _samples: list[tuple[int, str, str, float, int, int]] = []
 
@@ -211,6 +209,13 @@ class ApiClient(LoggedInUser):
                 response.failure(f"status {response.status_code}")
 
 
+# >>> part assistant
+_ASSISTANT_USERS = int(os.environ["LOAD_ASSISTANT_USERS"])
+_THINK = [float(s) for s in os.environ["LOAD_ASSISTANT_THINK"].split(",")]
+POLL_SECONDS = 1.0  # how often a client asks whether its assistant request is answered
+POLL_GIVE_UP_SECONDS = 120
+
+
 class AssistantClient(LoggedInUser):
     """Asks the booking assistant in `with` blocks: posts a sentence (202 at once), polls
     until the request is proposed or failed, thinks, asks again."""
@@ -254,6 +259,9 @@ class AssistantClient(LoggedInUser):
                 state = response.json()["state"]
                 if state == "failed":
                     response.failure(f"assistant request failed: {response.json()['code']}")
+
+
+# <<< part assistant
 
 
 def _now() -> datetime:

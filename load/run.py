@@ -5,14 +5,16 @@
 
 Creates a dedicated PostgreSQL database and uses a dedicated Redis db, migrates, seeds
 (~1,000 users, ~10,000 records), serves the API as production does (`python -m
-example_api.serve`, DEBUG off) with a procrastinate worker and a fake OpenAI-compatible model
-(load/assistant.py), runs locust headless through timed blocks without and with assistant
-traffic, stops everything (also on failure), then checks the budgets (load/verdict.py):
-error ratio, per-endpoint p50/p95/p99 (nobody browses before every user has logged in, so
-only the logins meet the login ramp), how far assistant traffic moves the other endpoints'
-p99, and what became of every assistant request. Writes reports/load[-smoke]/locust.html,
-locust_*.csv, samples.csv (every request) and the processes' logs. Exits non-zero on any
-broken budget.
+example_api.serve`, DEBUG off) with a procrastinate worker (load/worker.py, the jobs part's)
+and a fake OpenAI-compatible model (load/assistant.py, the assistant's), runs locust headless
+through timed blocks without and with assistant traffic, stops everything (also on failure),
+then checks the budgets (load/verdict.py): error ratio, per-endpoint p50/p95/p99 (nobody
+browses before every user has logged in, so only the logins meet the login ramp), and the
+assistant's own (load/assistant.py): how far its traffic moves the other endpoints' p99 and
+what became of every request. A fork without the assistant has no "with" traffic: those
+blocks run the ordinary mix alone, are measured as "without", and the report says so.
+Writes reports/load[-smoke]/locust.html, locust_*.csv, samples.csv (every request) and the
+processes' logs. Exits non-zero on any broken budget.
 """
 # ruff: noqa: S603 - fixed argument lists
 
@@ -26,7 +28,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from load import assistant, phases, stack, verdict
+from load import (
+    assistant,  # part: assistant
+    phases,
+    stack,
+    verdict,
+)
+from load import worker as jobs  # part: jobs
+from load.traffic import Traffic, no_traffic_blocks
 from tests.harness.signals import raise_on_sigterm
 
 BUDGETS = Path(__file__).with_name("budgets.toml")
@@ -38,18 +47,23 @@ def block_seconds(shape: dict[str, Any], phase: str) -> float:
 
 
 def run_locust(
-    *, shape: dict[str, Any], port: int, reports: Path, seed_file: Path, password: str
+    *,
+    shape: dict[str, Any],
+    extras: list[Traffic],
+    port: int,
+    reports: Path,
+    seed_file: Path,
+    password: str,
 ) -> int:
-    users = shape["users"] + shape["assistant_users"]
+    users = shape["users"] + sum(t.users for t in extras)
     env = dict(
         os.environ,
+        **{key: value for t in extras for key, value in t.locust_env().items()},
         LOAD_SEED_FILE=str(seed_file),
         LOAD_PASSWORD=password,
         LOAD_USERS=str(users),
         LOAD_BLOCKS=",".join(shape["blocks"]),
         LOAD_SAMPLES_FILE=str(reports / SAMPLES),
-        LOAD_ASSISTANT_USERS=str(shape["assistant_users"]),
-        LOAD_ASSISTANT_THINK=",".join(str(s) for s in shape["think_seconds"]),
     )
     # The locustfile stops the run after its last block; this is only a bound.
     blocks = sum(block_seconds(shape, p) for p in ("warmup", "without", "with"))
@@ -77,9 +91,10 @@ def run_locust(
         "--loglevel",
         "WARNING",
     ]
+    more = "".join(f" + {t.users} {t.name} users" for t in extras)
     stack.log(
-        f"locust (one process, FastHttpUser): {shape['users']} users + "
-        f"{shape['assistant_users']} assistant users; blocks {', '.join(shape['blocks'])}"
+        f"locust (one process, FastHttpUser): {shape['users']} users{more}; "
+        f"blocks {', '.join(shape['blocks'])}"
     )
     try:
         return subprocess.run(
@@ -103,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
 
     budgets = tomllib.loads(BUDGETS.read_text())
-    shape = budgets["smoke" if args.smoke else "run"] | budgets["assistant"]
+    shape = dict(budgets["smoke" if args.smoke else "run"])
     name = "load-smoke" if args.smoke else "load"
     reports: Path = args.reports or stack.ROOT / "reports" / name
     reports.mkdir(parents=True, exist_ok=True)
@@ -111,46 +126,64 @@ def main(argv: list[str] | None = None) -> int:
         old.unlink(missing_ok=True)
     password = secrets.token_urlsafe(18)
     seed_file = reports / "seed.json"
-    base_env = stack.app_env(db_name=args.db, redis_db=args.redis_db)
-    model = assistant.fake_model(
-        latency=shape["upstream_latency"], log_path=reports / "fake-openai.log", env=base_env
-    )
-    env = base_env | assistant.app_env(model)
+    env = stack.app_env(db_name=args.db, redis_db=args.redis_db)
+    # Traffic next to the ordinary mix, each part its own (load/traffic.py); may be none.
+    extras: list[Traffic] = []
+    extras.append(assistant.traffic(budgets, shape, reports, env))  # part: assistant
+    if not extras:
+        shape["blocks"] = no_traffic_blocks(shape["blocks"])
+    for extra in extras:
+        env = env | extra.app_env()
+    env = env | jobs.APP_ENV  # part: jobs
     server = stack.serve(
         "example_api.serve", port=args.port, log_path=reports / "server.log", env=env
     )
-    worker = assistant.worker(log_path=reports / "worker.log", env=env)
+    workers: list[stack.Worker] = []  # none in a fork without jobs
+    workers.append(jobs.worker(log_path=reports / "worker.log", env=env))  # part: jobs
 
     with stack.services(db_name=args.db, redis_db=args.redis_db, keep_db=args.keep_db):
         stack.prepare(env, seed_file, password)
-        stack.log(f"starting {model.name}, {worker.name}, {server.name} on port {args.port}")
+        started_names = ", ".join([w.name for w in workers] + [server.name])
         try:
-            model.start(ready_path="/v1/models")
-            worker.start()
+            for extra in extras:
+                extra.start()
+            stack.log(f"starting {started_names} on port {args.port}")
+            for job_worker in workers:
+                job_worker.start()
             server.start()
             code = run_locust(
-                shape=shape, port=args.port, reports=reports, seed_file=seed_file, password=password
+                shape=shape,
+                extras=extras,
+                port=args.port,
+                reports=reports,
+                seed_file=seed_file,
+                password=password,
             )
-            outcomes = assistant.outcomes(env["DATABASE_URL"])
-            cpu = {p.name.split(" (")[0]: p.cpu_seconds() for p in (server, worker, model)}
+            for extra in extras:
+                extra.collect(env["DATABASE_URL"])
+            cpu = {p.name.split(" (")[0]: p.cpu_seconds() for p in (server, *workers)}
+            for extra in extras:
+                cpu |= extra.cpu()
         finally:
-            for process in (server, worker, model):
+            for process in (server, *workers):
                 process.stop()
-            stack.log("stopped the server, the worker and the fake model")
+            for extra in extras:
+                extra.stop()
+            stack.log(f"stopped {started_names}{''.join(f', {t.name} traffic' for t in extras)}")
     for secret_file in reports.glob("seed*"):
         secret_file.unlink()  # raw tokens of a dropped database; no use, but keep none around
 
     if not (reports / SAMPLES).exists():
         stack.log(f"locust wrote no samples (exit {code})")
         return 1
-    return report(shape, budgets, reports, outcomes, cpu, code, time.monotonic() - started)
+    return report(shape, budgets, reports, extras, cpu, code, time.monotonic() - started)
 
 
 def report(
     shape: dict[str, Any],
     budgets: dict[str, Any],
     reports: Path,
-    outcomes: assistant.Outcomes,
+    extras: list[Traffic],
     cpu: dict[str, float],
     code: int,
     elapsed: float,
@@ -162,21 +195,23 @@ def report(
         **{p: phases.by_endpoint(samples, p, seconds[p]) for p in seconds},
     }
     others = {p: phases.ordinary(samples, p, seconds.get(p, 0.0)) for p in rows}
-    broken = (
-        verdict.endpoint_budgets(rows, budgets)
-        + verdict.assistant_budgets(others, samples, outcomes, budgets)
-        + verdict.error_budget(samples, budgets)
-    )
+    broken = verdict.endpoint_budgets(rows, budgets)
+    for extra in extras:
+        broken += extra.budgets(others, samples, budgets)
+    broken += verdict.server_errors(samples) + verdict.error_budget(samples, budgets)
     print()
-    print(
-        f"{shape['users']} users, {shape['assistant_users']} more asking the assistant in the "
-        f"'with' blocks (fake model {shape['upstream_latency'][0]}-{shape['upstream_latency'][1]}"
-        f" s); blocks {', '.join(shape['blocks'])}; latencies in ms"
-    )
+    more = "".join(f", {t.describe()}" for t in extras)
+    print(f"{shape['users']} users{more}; blocks {', '.join(shape['blocks'])}; latencies in ms")
+    if not extras:
+        print(
+            "no assistant in this fork: no traffic to add, so the 'with' blocks ran the "
+            "ordinary mix alone and are measured as 'without'; no assistant budgets checked"
+        )
     load_1m = os.getloadavg()[0]
     print(f"machine load average (1 min) at the end: {load_1m:.1f} on {os.cpu_count()} CPUs")
     print("\n".join(verdict.table(rows, others, budgets)))
-    print("\n".join(verdict.outcome_lines(outcomes, samples)))
+    for extra in extras:
+        print("\n".join(extra.lines(samples)))
     without = [i for i, b in enumerate(shape["blocks"]) if b.startswith("without:")]
     if len(without) > 1:
         # A/A: the "without" blocks in two alternate halves, the same mix in both.

@@ -1,40 +1,36 @@
-"""The load test's own logic, without running it: the fake model's load-mode answers pass the
-app's validation, percentiles are nearest-rank, and the assistant budgets fail on a moved
-p99, a 5xx, or a request that was not proposed."""
+"""The load test's ordinary verdict, without running it (every fork keeps it): percentiles
+are nearest-rank, endpoint budgets break on a slow or missing endpoint, 5xx answers and
+failures break the run, and a run without extra traffic measures its "with" blocks as
+"without"."""
 
-import json
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from example_api.assistant import prompt, proposal
 from load import phases, verdict
-from load.assistant import Outcomes
-from tests.fakes.openai_server import Proposer
+from load.traffic import no_traffic_blocks
 
-BUDGETS = {"assistant": {"others_p99_max_ratio": 1.5, "queue_p95_max_s": 10}}
-BERLIN = ZoneInfo("Europe/Berlin")
+ENDPOINTS: dict[str, Any] = {
+    "endpoints": {
+        "POST /auth/token/": {"p50_ms": 1000},
+        "GET /a/": {"p50_vs_others": 2.0, "p99_ms": 500},
+        "GET /b/": {"p50_vs_others": 2.0, "p99_ms": 500},
+    },
+    "errors": {"max_ratio": 0.0},
+}
 
 
-def test_the_load_fake_proposes_the_named_resource_tomorrow_and_the_app_accepts_it(resource):
-    now = datetime.now(BERLIN)
-    names = ["Other room", resource.name]
-    body = {
-        "messages": prompt.messages(
-            sentence=f"{resource.name} tomorrow for the review", resource_names=names, now_local=now
-        )
+def row(p99: float) -> phases.Row:
+    return phases.Row(requests=100, failures=0, seconds=10, p50=p99 / 4, p95=p99 / 2, p99=p99)
+
+
+def sample(status: int = 200, name: str = "GET /a/", failed: bool = False) -> phases.Sample:
+    return phases.Sample(block=1, phase="without", name=name, ms=5.0, status=status, failed=failed)
+
+
+def rows(a: float, b: float) -> dict[str, dict[str, phases.Row]]:
+    return {
+        "login": {"POST /auth/token/": row(400)},
+        "without": {"GET /a/": row(a), "GET /b/": row(b)},
     }
-    reply = Proposer(latency=(0.2, 0.4))(body)
-    assert 0.2 <= reply.delay <= 0.4
-    content = json.loads(reply.body)["choices"][0]["message"]["content"]
-    found = proposal.parse(content, zone=BERLIN)
-    assert found.resource == resource
-    assert found.start.astimezone(BERLIN).date() == (now + timedelta(days=1)).date()
-    assert found.end - found.start == timedelta(hours=1)
-
-
-def test_the_load_fake_refuses_what_is_not_a_booking_prompt():
-    reply = Proposer()({"messages": [{"role": "user", "content": "hello"}]})
-    assert reply.status == 400
 
 
 def test_percentiles_are_nearest_rank():
@@ -45,49 +41,33 @@ def test_percentiles_are_nearest_rank():
     assert phases.percentile([], 0.99) == 0.0
 
 
-def row(p99: float) -> phases.Row:
-    return phases.Row(requests=100, failures=0, seconds=10, p50=p99 / 4, p95=p99 / 2, p99=p99)
+def test_endpoints_within_budget_break_nothing():
+    assert verdict.endpoint_budgets(rows(400, 400), ENDPOINTS) == []
 
 
-def sample(status: int = 200, name: str = "GET /resources/") -> phases.Sample:
-    return phases.Sample(block=1, phase="with", name=name, ms=5.0, status=status, failed=False)
+def test_a_slow_endpoint_breaks_its_p99_and_its_p50_against_the_others():
+    broken = verdict.endpoint_budgets(rows(400, 1200), ENDPOINTS)
+    assert broken == ["GET /b/: p99_ms 1200 ms > 500", "GET /b/: p50_vs_others 3.00 > 2.0"]
 
 
-PROPOSED = Outcomes(states={"proposed": 3}, codes={}, queue_seconds=[2.0, 3.0, 4.0])
-
-
-def test_assistant_budgets_hold_when_the_other_p99_stays():
-    others = {"without": row(100), "with": row(140)}
-    assert verdict.assistant_budgets(others, [sample()], PROPOSED, BUDGETS) == []
-
-
-def test_a_moved_p99_breaks_the_ratio_budget():
-    others = {"without": row(100), "with": row(160)}
-    broken = verdict.assistant_budgets(others, [sample()], PROPOSED, BUDGETS)
-    assert broken == [
-        "assistant traffic moved the other endpoints' p99 1.60x (100 -> 160 ms) > 1.5"
+def test_an_endpoint_never_requested_or_without_budget_is_named():
+    seen = rows(400, 400)
+    seen["without"]["GET /c/"] = row(100)
+    budgets = {"endpoints": {**ENDPOINTS["endpoints"], "GET /d/": {"p99_ms": 500}}}
+    assert verdict.endpoint_budgets(seen, budgets) == [
+        "GET /c/: no budget in budgets.toml; add one",
+        "GET /d/: never requested in the 'without' phase",
     ]
 
 
-def test_a_5xx_a_failed_request_and_a_slow_queue_break_budgets():
-    others = {"without": row(100), "with": row(100)}
-    outcomes = Outcomes(
-        states={"proposed": 1, "failed": 1},
-        codes={"assistant_upstream_error": 1},
-        queue_seconds=[30.0],
-    )
-    broken = verdict.assistant_budgets(
-        others, [sample(502, "GET /assistant/requests/{id}/")], outcomes, BUDGETS
-    )
-    assert len(broken) == 3
-    assert broken[0].startswith("1 answers 5xx")
-    assert "failed" in broken[1]
-    assert broken[2].startswith("assistant queue p95 30.0 s")
+def test_5xx_answers_and_failures_break_the_run():
+    samples = [sample(), sample(502, "GET /b/", failed=True)]
+    assert verdict.server_errors(samples) == ["1 answers 5xx (GET /b/)"]
+    assert verdict.error_budget(samples, ENDPOINTS)[0].startswith("error ratio 0.5000 > 0.0")
+    assert verdict.server_errors([sample()]) == verdict.error_budget([sample()], ENDPOINTS) == []
+    assert verdict.error_budget([], ENDPOINTS) == ["no requests were made"]
 
 
-def test_no_proposal_at_all_breaks_the_budget():
-    others = {"without": row(100), "with": row(100)}
-    empty = Outcomes(states={}, codes={}, queue_seconds=[])
-    assert verdict.assistant_budgets(others, [], empty, BUDGETS) == [
-        "no assistant request reached `proposed`"
-    ]
+def test_without_extra_traffic_the_with_blocks_are_named_without():
+    blocks = ["warmup:8", "without:7", "with:14", "without:14"]
+    assert no_traffic_blocks(blocks) == ["warmup:8", "without:7", "without:14", "without:14"]
