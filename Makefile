@@ -52,7 +52,7 @@ fmt: install ## Format and auto-fix the code
 	$(RUN) ruff check --fix .
 
 .PHONY: lint
-lint: install lint-python lint-architecture lint-docker lint-actions lint-deploy ## Lint everything: Python, architecture, Dockerfile, shell, workflows, playbooks (and each lint-* below)
+lint: install lint-python lint-architecture lint-domain lint-docker lint-actions lint-deploy ## Lint everything: Python, architecture, the domain's places, Dockerfile, shell, workflows, playbooks (and each lint-* below)
 
 .PHONY: lint-python
 lint-python: install ## Lint Python: ruff, formatting, migrations in sync, check --deploy
@@ -66,6 +66,10 @@ lint-python: install ## Lint Python: ruff, formatting, migrations in sync, check
 # The migration linter reads the SQL each migration runs on PostgreSQL, the production
 # database: SQLite rebuilds a table for most field changes, which the linter cannot tell from
 # a new NOT NULL column. PostgreSQL is found as for the integration tests; nothing is written.
+.PHONY: lint-domain
+lint-domain: install ## The example domain's words only where [tool.slipway.domain] allows them
+	$(RUN) python scripts/domain_check.py
+
 .PHONY: lint-architecture
 lint-architecture: install ## Architecture: layer contracts (import-linter), backward-compatible migrations
 	$(RUN) lint-imports

@@ -24,7 +24,8 @@ log = structlog.get_logger(__name__)
 api = DocumentedAPI(
     title="Slipway example API",
     version="1.0.0",
-    description="A small booking service: register, log in, book resources without overlaps.",
+    # The domain app says what the service is (its settings.py): this module names no domain.
+    description=settings.API_DESCRIPTION,
     auth=import_string(settings.API_AUTH),
     urls_namespace="api",
 )

@@ -37,7 +37,7 @@ NOT_DECLARED = (
 
 class DocumentedAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
-        # The view's name (`create_booking`): generated clients name their functions after it.
+        # The view's name (`create_<thing>`): generated clients name their functions after it.
         return operation.view_func.__name__
 
     def get_openapi_schema(

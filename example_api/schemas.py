@@ -119,7 +119,7 @@ class ValidationIssue(Schema):
 
 class ValidationErrorOut(Schema):
     """Every 422: the input was malformed (`code` validation_error) or broke a domain rule
-    (`code` names the rule, e.g. booking_in_past); `detail` lists the problems either way."""
+    (`code` names the rule, e.g. `<thing>_in_past`); `detail` lists the problems either way."""
 
     detail: list[ValidationIssue]
     code: ErrorCode

@@ -153,7 +153,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # BEGIN IMMEDIATE takes the write lock at the start of every transaction, so the
-    # check-then-insert of a booking is serialized; SQLite has no exclusion constraints.
+    # check-then-insert of a domain write is serialized; SQLite has no exclusion constraints.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",

@@ -1,15 +1,14 @@
-"""The booking assistant's part of the load stack: a job worker and a fake model on loopback.
+"""The assistant's part of the load stack: a job worker and a fake model on loopback.
 
 The worker is the production command (`python manage.py procrastinate worker`, every queue,
 its default concurrency); the model is tests/fakes/openai_server.py answering every request
 with a valid proposal after 1-3 s (the latency is budgets.toml [assistant]). The app gets a
 dummy key from here (the fake ignores it; no secret), and e-mail goes to Django's dummy
-backend: the worker runs the booking confirmations too, as in production, without a mail
+backend: the worker runs the confirmation jobs too, as in production, without a mail
 server to wait on. What became of each assistant request is read from the database.
 """
 
 import secrets
-import socket
 import sys
 import time
 from dataclasses import dataclass
@@ -19,16 +18,11 @@ from typing import Any
 import psycopg
 
 from load import phases, stack
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((stack.HOST, 0))
-        return int(sock.getsockname()[1])
+from tests.harness.ports import free_port
 
 
 def fake_model(*, latency: list[float], log_path: Path, env: dict[str, str]) -> stack.Server:
-    port = free_port()
+    port = free_port(stack.HOST)
     cmd = [sys.executable, "-m", "tests.fakes.openai_server", "--port", str(port), "--latency"]
     name = f"fake OpenAI ({latency[0]}-{latency[1]} s per completion)"
     cmd += [str(seconds) for seconds in latency]

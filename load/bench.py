@@ -36,6 +36,7 @@ from typing import Any
 
 from load import stack
 from load.bench_cost import Pairs, cost_table, metrics_cost
+from tests.harness.signals import raise_on_sigterm
 
 BUDGETS = Path(__file__).with_name("budgets.toml")
 POST_STRIDE_HOURS = 2000  # per wrk thread and POST run: far more hours than a run books
@@ -242,7 +243,7 @@ def parse_args(argv: list[str] | None, shape: dict[str, int]) -> argparse.Namesp
 def main(argv: list[str] | None = None) -> int:
     config = tomllib.loads(BUDGETS.read_text())["bench"]
     args = parse_args(argv, config["shape"])
-    stack.exit_on_sigterm()
+    raise_on_sigterm(SystemExit)  # a CI timeout or `kill`: every `finally` still runs
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk (make bench does it)")
     reports: Path = args.reports

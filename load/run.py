@@ -4,7 +4,7 @@
     python -m load.run --smoke    # about 2.5 minutes, for CI ([smoke])
 
 Creates a dedicated PostgreSQL database and uses a dedicated Redis db, migrates, seeds
-(~1,000 users, ~10,000 bookings), serves the API as production does (`python -m
+(~1,000 users, ~10,000 records), serves the API as production does (`python -m
 example_api.serve`, DEBUG off) with a procrastinate worker and a fake OpenAI-compatible model
 (load/assistant.py), runs locust headless through timed blocks without and with assistant
 traffic, stops everything (also on failure), then checks the budgets (load/verdict.py):
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from load import assistant, phases, stack, verdict
+from tests.harness.signals import raise_on_sigterm
 
 BUDGETS = Path(__file__).with_name("budgets.toml")
 SAMPLES = "samples.csv"
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reports", type=Path, default=None)
     parser.add_argument("--keep-db", action="store_true", help="leave the database for a look")
     args = parser.parse_args(argv)
-    stack.exit_on_sigterm()
+    raise_on_sigterm(SystemExit)  # a CI timeout or `kill`: every `finally` still runs
     started = time.monotonic()
 
     budgets = tomllib.loads(BUDGETS.read_text())

@@ -9,15 +9,11 @@ with DEBUG off. Everything listens on 127.0.0.1 only; every process started here
 
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +21,8 @@ import psycopg
 import redis
 
 from example_api.serve import ServeConfig
+from tests.harness import domain, launcher
+from tests.harness.ports import port_is_free
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -33,15 +31,6 @@ HOST = "127.0.0.1"
 PG_ADMIN_URL = os.environ.get("LOAD_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_BASE_URL = PG_ADMIN_URL.rsplit("/", 1)[0]
 REDIS_BASE_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379")
-
-
-def exit_on_sigterm() -> None:
-    """Turn SIGTERM (a CI timeout, `kill`) into SystemExit so every `finally` still runs."""
-
-    def _exit(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, _exit)
 
 
 def log(message: str) -> None:
@@ -60,18 +49,13 @@ def app_env(*, db_name: str, redis_db: int, extra: dict[str, str] | None = None)
             "REDIS_URL": f"{REDIS_BASE_URL}/{redis_db}",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "false",
-            # Load users book all the time; the per-user cap is not what is measured here.
-            "BOOKING_MAX_ACTIVE_PER_USER": "1000000",
+            # Load users write all the time; a per-user cap is not what is measured here.
+            **domain.UNCAPPED,
             "PYTHONUNBUFFERED": "1",
         }
     )
     env.update(extra or {})
     return env
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        return sock.connect_ex((HOST, port)) != 0
 
 
 def _check_name(db_name: str) -> None:
@@ -115,16 +99,7 @@ class Process:
     proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     def launch(self) -> subprocess.Popen[bytes]:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("ab") as out:
-            self.proc = subprocess.Popen(
-                self.cmd,
-                env=self.env,
-                cwd=ROOT,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.proc = launcher.launch(self.cmd, env=self.env, log_path=self.log_path)
         return self.proc
 
     def cpu_seconds(self) -> float:
@@ -146,18 +121,8 @@ class Process:
         return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        pgid = os.getpgid(self.proc.pid)
-        os.killpg(pgid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(pgid, signal.SIGKILL)
-            self.proc.wait(timeout=5)
-        # Workers of the group that outlived their master.
-        with suppress(ProcessLookupError):
-            os.killpg(pgid, signal.SIGKILL)
+        if self.proc is not None:
+            launcher.stop(self.proc, grace=15)
 
 
 class Worker(Process):
@@ -177,23 +142,15 @@ class Server(Process):
     port: int
 
     def start(self, ready_path: str = "/healthz", timeout: float = 60) -> None:
-        if not port_is_free(self.port):
+        if not port_is_free(self.port, HOST):
             raise SystemExit(f"port {self.port} on {HOST} is in use; set another with --port")
         proc = self.launch()
-        deadline = time.monotonic() + timeout
         url = f"http://{HOST}:{self.port}{ready_path}"
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise SystemExit(f"{self.name} exited with {proc.returncode}; see {self.log_path}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise SystemExit(f"{self.name} not ready on {url} after {timeout}s; see {self.log_path}")
+        try:
+            launcher.wait_ready(proc, launcher.http_ok(url), timeout, self.name)
+        except launcher.NotReady as error:
+            self.stop()
+            raise SystemExit(f"{error} ({url}); see {self.log_path}") from None
 
 
 def serve(module: str, *, port: int, log_path: Path, env: dict[str, str]) -> Server:

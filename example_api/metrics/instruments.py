@@ -1,6 +1,6 @@
 """The registry every metric of the app is registered on, and the platform's own metrics
 (requests, their latency, their database queries). Each app defines its own metrics where it
-counts (e.g. example_api/bookings/outcomes.py) on REGISTRY; this module names no app. Labels
+counts (e.g. an app's outcomes.py) on REGISTRY; this module names no app. Labels
 are bounded only (route templates, status classes, error codes: never a raw path, an id or a
 user).
 

@@ -3,7 +3,7 @@ class, and the database queries each route runs. Installed first in MIDDLEWARE (
 METRICS_ENABLED), so the time covers every other middleware.
 
 Kept lean, it runs on every request: the route is the pattern Django resolved
-(`request.resolver_match.route`, e.g. "api/v1/bookings/<int:booking_id>/"), never the raw
+(`request.resolver_match.route`, e.g. "api/v1/things/<int:thing_id>/"), never the raw
 path; each label set's metric children are looked up once and kept in a dict."""
 
 import time

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.clients import generate, stack
+from tests.harness.signals import raise_on_sigterm
 
 REPORTS = stack.ROOT / "reports" / "clients"
 PASSWORD = "correct-horse-battery-staple"
@@ -33,13 +33,9 @@ OPERATION_TAGS = {
 }
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # pytest then tears the fixtures down: server, database, Redis
-
-
 @pytest.fixture(scope="session")
 def live() -> Iterator[stack.Stack]:
-    signal.signal(signal.SIGTERM, _interrupt)  # a CI timeout or `kill` stops the stack too
+    raise_on_sigterm()  # a CI timeout or `kill` tears the stack down: server, database, Redis
     REPORTS.mkdir(parents=True, exist_ok=True)
     log_path = REPORTS / "server.log"
     log_path.unlink(missing_ok=True)

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 import psycopg
 import redis
+
+from tests.harness import launcher
+from tests.harness.ports import port_is_free
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -131,46 +130,15 @@ def prepare(env: dict[str, str], staff_password: str) -> None:
     )
 
 
-def _wait_ready(proc: subprocess.Popen[bytes], url: str, log_path: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}; see {log_path}")
-        with suppress(httpx.TransportError):
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"server not ready on {url} after {timeout}s; see {log_path}")
-
-
 @contextmanager
 def server(env: dict[str, str], log_path: Path) -> Iterator[None]:
     """granian with the production options; tests/clients/serve.py adds nginx's /static/."""
-    with socket.socket() as probe:
-        if probe.connect_ex((HOST, PORT)) == 0:
-            raise RuntimeError(f"{HOST}:{PORT} is in use; set CLIENTS_PORT to a free port")
-    with log_path.open("ab") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.clients.serve"],
-            env=env,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        _wait_ready(proc, f"http://{HOST}:{PORT}/readyz", log_path, timeout=60)
+    if not port_is_free(PORT, HOST):
+        raise RuntimeError(f"{HOST}:{PORT} is in use; set CLIENTS_PORT to a free port")
+    command = [sys.executable, "-m", "tests.clients.serve"]
+    ready = launcher.http_ok(f"http://{HOST}:{PORT}/readyz")
+    with launcher.served(command, env=env, log_path=log_path, ready=ready, grace=25):
         yield
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=25)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=5)
-        with suppress(ProcessLookupError):  # workers that outlived their master
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 @contextmanager

@@ -1,6 +1,7 @@
-"""After a scenario: is every acknowledged booking in the database, and does no confirmed
-booking overlap another? Asked with psql on the current Patroni leader; queries go on
-stdin, so no quoting and no length limit for the ledger's ids.
+"""After a scenario: is every acknowledged record in the database, and does no confirmed
+record overlap another? Asked with psql on the current Patroni leader; queries go on
+stdin, so no quoting and no length limit for the ledger's ids. The SQL is the domain's
+(tests/harness/domain.py): the invariant, and the records' rows.
 """
 
 from __future__ import annotations
@@ -8,30 +9,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import patroni
-from labhost import FIGURES
-from tally import Booked, missing
+from tally import Written, missing
+
+from tests.harness import domain
+from tests.harness.labhost import FIGURES
 
 if TYPE_CHECKING:
-    from labhost import LabHost
     from topology import Cluster
 
-DATABASE = "example_api"
-# Two confirmed bookings of one resource whose [start, end) ranges overlap: the exclusion
-# constraint (migration 0002) must make this empty whatever happened to the servers.
-OVERLAPS = """
-SELECT a.id, b.id FROM bookings_booking a
-JOIN bookings_booking b
-  ON a.resource_id = b.resource_id AND a.id < b.id
- AND a.start < b."end" AND b.start < a."end"
-WHERE a.status = 'confirmed' AND b.status = 'confirmed'
-ORDER BY 1, 2;
-"""
+    from tests.harness.labhost import LabHost
 
-# The rows of the ledger's ids, as psql reads them (a literal array of integers).
-STORED = """
-SELECT id, resource_id, extract(epoch FROM start)::bigint, extract(epoch FROM "end")::bigint
-FROM bookings_booking WHERE id = ANY('{%s}'::bigint[]);
-"""
+DATABASE = "example_api"
 
 
 def psql(host: LabHost, sql: str, port: int = 5432) -> list[list[str]]:
@@ -46,22 +34,21 @@ def psql(host: LabHost, sql: str, port: int = 5432) -> list[list[str]]:
 
 
 def stored(host: LabHost, ids: list[int]) -> dict[int, tuple[int, int, int]]:
-    """id -> (resource_id, start, end in epoch seconds) for the rows with these ids."""
+    """id -> (item, start, end in epoch seconds) for the records with these ids."""
     if not ids:
         return {}
-    wanted = ",".join(str(int(i)) for i in ids)  # integers only: nothing to inject
-    rows = psql(host, STORED % wanted)
+    rows = psql(host, domain.stored_sql(ids))
     return {int(row[0]): (int(row[1]), int(row[2]), int(row[3])) for row in rows}
 
 
-def verify(cluster: Cluster, scenario: str, booked: list[Booked]) -> None:
-    """0 acknowledged bookings missing and 0 overlapping confirmed bookings, on the leader;
+def verify(cluster: Cluster, scenario: str, written: list[Written]) -> None:
+    """0 acknowledged records missing and 0 overlapping confirmed records, on the leader;
     both figures recorded for the summary."""
     leader = patroni.leader(cluster)
-    lost = missing(booked, stored(leader, [b.id for b in booked]))
-    overlaps = psql(leader, OVERLAPS)
-    FIGURES[f"{scenario}: acknowledged bookings checked"] = len(booked)
+    lost = missing(written, stored(leader, [b.id for b in written]))
+    overlaps = psql(leader, domain.invariant_violations_sql)
+    FIGURES[f"{scenario}: acknowledged records checked"] = len(written)
     FIGURES[f"{scenario}:   missing from the database"] = len(lost)
     FIGURES[f"{scenario}:   overlapping confirmed pairs"] = len(overlaps)
-    assert not lost, f"{len(lost)} acknowledged bookings missing on {leader.name}: {lost[:10]}"
-    assert not overlaps, f"overlapping confirmed bookings on {leader.name}: {overlaps[:10]}"
+    assert not lost, f"{len(lost)} acknowledged records missing on {leader.name}: {lost[:10]}"
+    assert not overlaps, f"overlapping confirmed records on {leader.name}: {overlaps[:10]}"

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
-from badinput import STATE
-from labhost import PlaybookRun
 from topology import in_parallel
 from variants import db_unreachable, even_etcd, nobody_at, one_db, write_variant
+
+from tests.harness.badinput import STATE
+from tests.harness.labhost import PlaybookRun
 
 if TYPE_CHECKING:
     from topology import Cluster

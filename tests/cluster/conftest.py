@@ -4,8 +4,8 @@ booted in parallel, one cluster inventory, bad inventories tried first, then sit
 Order: `bringup` (boot, inventory, bad input, first site.yml; every host down at the end,
 also on failure or SIGTERM) -> `bad_input`; `provisioned` (the first run passed) ->
 `whole_cluster` (each scenario starts and ends with every host powered on), `lb` ->
-`staff_token` -> `load_accounts` (users with a resource each, for the ledger's threads);
-`acknowledged` (every booking the API acknowledged during the session, checked again after
+`staff_token` -> `load_accounts` (actors with an item each, for the ledger's threads);
+`acknowledged` (every record the API acknowledged during the session, checked again after
 each scenario).
 """
 
@@ -16,19 +16,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from accounts import make_staff
 from cluster_badinput import ClusterBadInput, try_bad_inputs
-from labhost import FIGURES, TIMINGS, PlaybookRun, git_head, interrupt_on_sigterm
 from ledger import LoadAccount
-from loadusers import make_load_account
-from tally import Booked
+from tally import Written
 from topology import HOSTS, Balancer, Cluster, in_parallel
+
+from tests.harness import domain
+from tests.harness.accounts import make_staff, user_id
+from tests.harness.labhost import FIGURES, TIMINGS, PlaybookRun, git_head
+from tests.harness.signals import raise_on_sigterm
 
 LOAD_USERS = 6  # threads of the ledger; ~7 requests/s through lb1 in all (ledger.PAUSE)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    interrupt_on_sigterm()
+    raise_on_sigterm()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -107,11 +109,18 @@ def staff_token(provisioned: Cluster, lb: Balancer) -> str:
 
 @pytest.fixture(scope="session")
 def load_accounts(lb: Balancer, staff_token: str) -> list[LoadAccount]:
-    made = in_parallel(lambda _: make_load_account(lb, staff_token), map(str, range(LOAD_USERS)))
+    made = in_parallel(lambda _: _load_account(lb, staff_token), map(str, range(LOAD_USERS)))
     return list(made.values())
 
 
+def _load_account(lb: Balancer, staff_token: str) -> LoadAccount:
+    """An actor with an item of their own, made through lb1 as a client would (the staff
+    member was made on app1: app hosts take HTTPS from lb1 only)."""
+    actor = domain.make_actor(lb, staff_token, label="cluster load", prefix="load")
+    return LoadAccount(actor, user_id(lb, actor.token))
+
+
 @pytest.fixture(scope="session")
-def acknowledged() -> list[Booked]:
-    """Every booking acknowledged in this session (ledgers add theirs when they stop)."""
+def acknowledged() -> list[Written]:
+    """Every record acknowledged in this session (ledgers add theirs when they stop)."""
     return []

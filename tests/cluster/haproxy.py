@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from labhost import LabHost
+    from tests.harness.labhost import LabHost
 
 BACKEND = "app"
 SOCKET = "/run/haproxy/admin.sock"

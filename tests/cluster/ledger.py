@@ -1,13 +1,13 @@
-"""Steady load through lb1 while a scenario runs, with a ledger of acknowledged bookings.
+"""Steady load through lb1 while a scenario runs, with a ledger of acknowledged records.
 
-One thread per load account (its own user and resource). Each cycle books the next free
-half-hour of its resource, reads the booking back, and now and then lists the user's
-bookings, tries a slot that overlaps its newest booking (which must be refused, 409) and
-cancels its oldest ones: users may hold only BOOKING_MAX_ACTIVE_PER_USER (20) active
-bookings, and a write that timed out may have committed unseen, so each keeps at most KEEP.
+One thread per load account (its own actor and item). Each cycle writes the next free
+half-hour of its item, reads the record back, and now and then lists the user's
+records, tries a slot that overlaps its newest record (which must be refused, 409) and
+cancels its oldest ones: users may hold only the app's cap (20) of active
+records, and a write that timed out may have committed unseen, so each keeps at most KEEP.
 
-Every 201 goes into the ledger (tally.Booked); a timeout, a reset or a 5xx counts as failed
-and its booking is not in the ledger (unacknowledged). Client timeouts are short, so a dead
+Every 201 goes into the ledger (tally.Written); a timeout, a reset or a 5xx counts as failed
+and its record is not in the ledger (unacknowledged). Client timeouts are short, so a dead
 backend holds a thread for seconds at most.
 """
 
@@ -22,12 +22,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Self
 
-from labhost import PinnedHTTPSConnection
 from tally import (
     EXPECTED,
-    Booked,
     Outcome,
     Tally,
+    Written,
     calendar_base,
     first_failure,
     overlapping_slot,
@@ -35,28 +34,32 @@ from tally import (
     write_recovered,
 )
 
+from tests.harness import domain
+from tests.harness.labhost import PinnedHTTPSConnection
+
 if TYPE_CHECKING:
-    from accounts import Account
     from topology import Balancer
+
+    from tests.harness.domain import Actor
 
 TIMEOUT = 5.0  # seconds a request may take before it counts as failed
 # Seconds a load thread waits after each answer: about 7 requests/s through lb1 from 6 threads.
 # Serving them costs the lab hosts about a third of a core; unpaced (0.2 s, ~20 requests/s)
 # it was over a core of this 2-core machine, which slowed every playbook run under load.
 PAUSE = 0.75
-KEEP = 10  # confirmed bookings a load user holds at most (the cap is 20)
+KEEP = 10  # confirmed records a load user holds at most (the cap is 20)
 
 
 @dataclass
 class LoadAccount:
-    """A load thread's user and resource, and its place in the resource's calendar (kept
-    across scenarios: the calendar only moves forward, held bookings carry over)."""
+    """A load thread's actor and item, and its place in the item's calendar (kept
+    across scenarios: the calendar only moves forward, held records carry over)."""
 
-    account: Account
+    account: Actor
     user_id: int
     base: datetime = field(default_factory=calendar_base)
     next_slot: int = 0
-    held: deque[Booked] = field(default_factory=deque)
+    held: deque[Written] = field(default_factory=deque)
 
 
 class _Client:
@@ -108,12 +111,12 @@ class Ledger:
         lb: Balancer,
         accounts: list[LoadAccount],
         pause: float = PAUSE,
-        sink: list[Booked] | None = None,
+        sink: list[Written] | None = None,
     ) -> None:
         self.lb, self.accounts, self.pause = lb, accounts, pause
         self.tls = lb.tls_context()  # fetched once, before the threads start
         self.tally = Tally()
-        self.sink = sink  # the session's list of every acknowledged booking, if given
+        self.sink = sink  # the session's list of every acknowledged record, if given
         self.died: list[str] = []
         self._stop = threading.Event()
         self._threads = [
@@ -131,18 +134,18 @@ class Ledger:
         for thread in self._threads:
             thread.join(timeout=3 * TIMEOUT)
         if self.sink is not None:
-            self.sink.extend(self.tally.booked)
+            self.sink.extend(self.tally.written)
 
     @property
-    def booked(self) -> list[Booked]:
-        return self.tally.booked
+    def written(self) -> list[Written]:
+        return self.tally.written
 
     @property
     def failed(self) -> int:
         return self.tally.failed + len(self.died)
 
     def wait_for_writes_after(self, since: float, timeout: float, calm: float = 10.0) -> bool:
-        """Wait until bookings are acknowledged again after an outage that began at `since`
+        """Wait until records are acknowledged again after an outage that began at `since`
         (a write failed, then one succeeded), or until `calm` seconds passed with no write
         failing at all. False if neither happened within `timeout`."""
         deadline = time.monotonic() + timeout
@@ -167,9 +170,9 @@ class Ledger:
         cycle = 0
         try:
             while not self._stop.is_set():
-                booked = self._book(client, load)
-                if booked:
-                    self._read(client, load, booked)
+                written = self._write(client, load)
+                if written:
+                    self._read(client, load, written)
                 if cycle % 3 == 0:
                     self._send(client, load, "list", "GET", self._list_path(load))
                 if cycle % 5 == 4 and load.held:
@@ -196,71 +199,59 @@ class Ledger:
         except Exception as error:  # every failure counts, with its kind of exception
             status, answer, reason = 0, None, type(error).__name__
         outcome = Outcome(kind, sent, time.monotonic(), reason)
-        if kind != "book" or reason:  # a 201 is added with its booking, below
+        if kind != "write" or reason:  # a 201 is added with its record, below
             self.tally.add(outcome)
         self._stop.wait(self.pause)
         return outcome, answer
 
-    def _book(self, client: _Client, load: LoadAccount) -> Booked | None:
+    def _write(self, client: _Client, load: LoadAccount) -> Written | None:
         start, end = slot(load.base, load.next_slot)
         load.next_slot += 1  # never again, even if the answer was lost: it may have committed
-        body = {
-            "resource_id": load.account.resource_id,
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-            "note": "cluster ledger",
-        }
-        outcome, answer = self._send(client, load, "book", "POST", "/api/v1/bookings/", body)
+        body = domain.write_body(load.account.item, start, end, "cluster ledger")
+        outcome, answer = self._send(client, load, "write", "POST", domain.RECORDS, body)
         if not outcome.ok:
             return None
         assert isinstance(answer, dict), answer
         account = load.account
-        booked = Booked(answer["id"], account.resource_id, account.username, start, end, _now())
-        self.tally.add(outcome, booked)
-        load.held.append(booked)
-        return booked
+        written = Written(answer["id"], account.item, account.username, start, end, _now())
+        self.tally.add(outcome, written)
+        load.held.append(written)
+        return written
 
-    def _read(self, client: _Client, load: LoadAccount, booked: Booked) -> None:
-        outcome, answer = self._send(client, load, "read", "GET", f"/api/v1/bookings/{booked.id}/")
-        if outcome.ok and not _same(booked, answer):
+    def _read(self, client: _Client, load: LoadAccount, written: Written) -> None:
+        path = domain.record_path(written.id)
+        outcome, answer = self._send(client, load, "read", "GET", path)
+        if outcome.ok and not _same(written, answer):
             self.tally.add(Outcome("read", outcome.sent, outcome.done, "read mismatch"))
 
     def _conflict(self, client: _Client, load: LoadAccount) -> None:
         newest = load.held[-1]
         start, end = overlapping_slot(newest.start, newest.end)
-        body = {
-            "resource_id": newest.resource_id,
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-        }
-        outcome, answer = self._send(client, load, "conflict", "POST", "/api/v1/bookings/", body)
+        body = domain.write_body(newest.item, start, end)
+        outcome, answer = self._send(client, load, "conflict", "POST", domain.RECORDS, body)
         if outcome.reason == "HTTP 201" and isinstance(answer, dict):
             # Acknowledged, so it goes in the ledger: the overlap check will find it too.
             owner = load.account.username
-            booked = Booked(answer["id"], newest.resource_id, owner, start, end, _now())
-            self.tally.add(Outcome("book", outcome.sent, outcome.done), booked)
+            written = Written(answer["id"], newest.item, owner, start, end, _now())
+            self.tally.add(Outcome("write", outcome.sent, outcome.done), written)
 
     def _cancel(self, client: _Client, load: LoadAccount) -> bool:
-        """Cancel the oldest held booking; cancelling twice is fine (204), so a lost answer
+        """Cancel the oldest held record; cancelling twice is fine (204), so a lost answer
         is simply tried again next cycle."""
         oldest = load.held[0]
-        outcome, _ = self._send(client, load, "cancel", "DELETE", f"/api/v1/bookings/{oldest.id}/")
+        path = domain.record_path(oldest.id)
+        outcome, _ = self._send(client, load, "cancel", "DELETE", path)
         if outcome.ok:
             load.held.popleft()
         return outcome.ok
 
     @staticmethod
     def _list_path(load: LoadAccount) -> str:
-        return f"/api/v1/users/{load.user_id}/bookings/?limit=5"
+        return domain.owner_records_path(load.user_id)
 
 
-def _same(booked: Booked, answer: object) -> bool:
-    if not isinstance(answer, dict):
-        return False
-    start = datetime.fromisoformat(answer["start"].replace("Z", "+00:00"))
-    end = datetime.fromisoformat(answer["end"].replace("Z", "+00:00"))
-    expected = (booked.id, booked.resource_id, booked.start, booked.end)
-    return (answer["id"], answer["resource_id"], start, end) == expected
+def _same(written: Written, answer: object) -> bool:
+    return domain.same_record(answer, written.id, written.item, written.start, written.end)
 
 
 def _now() -> datetime:

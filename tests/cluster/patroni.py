@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from labhost import LabHost
     from topology import Cluster
+
+    from tests.harness.labhost import LabHost
 
 PATRONICTL = "-u postgres patronictl -c /etc/patroni/config.yml list --format json"
 REPLICA_ROLES = {"Sync Standby", "Replica"}

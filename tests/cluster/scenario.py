@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from labhost import FIGURES
 from tally import count
+
+from tests.harness.labhost import FIGURES
 
 if TYPE_CHECKING:
     from ledger import Ledger
@@ -17,7 +18,7 @@ def record_load(scenario: str, ledger: Ledger) -> int:
     counts = count(ledger.tally.snapshot())
     failed = ledger.failed
     FIGURES[f"{scenario}: requests"] = sum(c.sent for c in counts.values())
-    FIGURES[f"{scenario}:   bookings acknowledged"] = len(ledger.booked)
+    FIGURES[f"{scenario}:   records acknowledged"] = len(ledger.written)
     FIGURES[f"{scenario}:   failed"] = failed
     lines = [f"\n{scenario}: load of {len(ledger.accounts)} users through lb1"]
     for kind, c in counts.items():
@@ -30,10 +31,10 @@ def record_load(scenario: str, ledger: Ledger) -> int:
     return failed
 
 
-def assert_steady(ledger: Ledger, least_bookings: int = 20) -> None:
-    """The load ran: enough bookings went through to make 0 failures mean something."""
+def assert_steady(ledger: Ledger, least_writes: int = 20) -> None:
+    """The load ran: enough records went through to make 0 failures mean something."""
     assert not ledger.died, ledger.died
-    assert len(ledger.booked) >= least_bookings, f"only {len(ledger.booked)} bookings made"
+    assert len(ledger.written) >= least_writes, f"only {len(ledger.written)} records made"
 
 
 def failures(ledger: Ledger) -> str:

@@ -1,5 +1,5 @@
-"""What the load saw, as pure data: each request's outcome, each acknowledged booking, the
-slots the load books, and the figures drawn from them (failures per kind, the outage of
+"""What the load saw, as pure data: each request's outcome, each acknowledged record, the
+slots the load writes, and the figures drawn from them (failures per kind, the outage of
 writes). No network here: test_00_harness.py tests it on made-up outcomes.
 """
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 # The kinds of request the load sends, and the answer each must get.
-EXPECTED = {"book": 201, "read": 200, "list": 200, "conflict": 409, "cancel": 204}
-WRITES = "book"
+EXPECTED = {"write": 201, "read": 200, "list": 200, "conflict": 409, "cancel": 204}
+WRITES = "write"
 SLOT = timedelta(minutes=30)
 
 
@@ -29,11 +29,11 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class Booked:
-    """A booking the API acknowledged (201): it must be in the database from then on."""
+class Written:
+    """A record the API acknowledged (201): it must be in the database from then on."""
 
     id: int
-    resource_id: int
+    item: int
     owner: str
     start: datetime
     end: datetime
@@ -50,17 +50,17 @@ class KindCount:
 
 @dataclass
 class Tally:
-    """Outcomes and acknowledged bookings, shared by the load's threads."""
+    """Outcomes and acknowledged records, shared by the load's threads."""
 
     outcomes: list[Outcome] = field(default_factory=list)
-    booked: list[Booked] = field(default_factory=list)
+    written: list[Written] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def add(self, outcome: Outcome, booked: Booked | None = None) -> None:
+    def add(self, outcome: Outcome, written: Written | None = None) -> None:
         with self._lock:
             self.outcomes.append(outcome)
-            if booked:
-                self.booked.append(booked)
+            if written:
+                self.written.append(written)
 
     def snapshot(self) -> list[Outcome]:
         with self._lock:
@@ -93,7 +93,7 @@ def first_failure(outcomes: list[Outcome], since: float = 0.0) -> float | None:
 
 
 def write_recovered(outcomes: list[Outcome], since: float) -> float | None:
-    """When bookings could be written again after an outage that began at `since`: the first
+    """When records could be written again after an outage that began at `since`: the first
     acknowledged write answered after the last write that failed (sent at or after `since`).
     With no failed write, the first acknowledged write sent at or after `since`. Conservative:
     a stray later failure moves the recovery later, never earlier."""
@@ -104,13 +104,13 @@ def write_recovered(outcomes: list[Outcome], since: float) -> float | None:
 
 
 def slot(base: datetime, index: int) -> tuple[datetime, datetime]:
-    """The index-th half-hour of a resource's calendar from `base`: slots never overlap."""
+    """The index-th half-hour of an item's calendar from `base`: slots never overlap."""
     start = base + index * SLOT
     return start, start + SLOT
 
 
 def overlapping_slot(start: datetime, end: datetime) -> tuple[datetime, datetime]:
-    """A range that overlaps [start, end) by half: booking it must be refused (409)."""
+    """A range that overlaps [start, end) by half: record it must be refused (409)."""
     shift = (end - start) / 2
     return start + shift, end + shift
 
@@ -121,13 +121,13 @@ def calendar_base(now: datetime | None = None) -> datetime:
     return now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=2)
 
 
-def missing(booked: list[Booked], stored: dict[int, tuple[int, int, int]]) -> list[Booked]:
-    """Acknowledged bookings absent from the database or stored otherwise. `stored` maps id
-    to (resource_id, start, end) in epoch seconds."""
+def missing(written: list[Written], stored: dict[int, tuple[int, int, int]]) -> list[Written]:
+    """Acknowledged records absent from the database or stored otherwise. `stored` maps id
+    to (item, start, end) in epoch seconds."""
     return [
         b
-        for b in booked
-        if stored.get(b.id) != (b.resource_id, int(b.start.timestamp()), int(b.end.timestamp()))
+        for b in written
+        if stored.get(b.id) != (b.item, int(b.start.timestamp()), int(b.end.timestamp()))
     ]
 
 

@@ -11,8 +11,8 @@ import haproxy
 import patroni
 import pytest
 from tally import (
-    Booked,
     Outcome,
+    Written,
     calendar_base,
     count,
     missing,
@@ -81,18 +81,18 @@ def test_patroni_members_and_leader() -> None:
 
 def test_failover_time_is_measured_to_the_first_write_after_the_last_failure() -> None:
     outcomes = [
-        Outcome("book", 9.0, 9.1),  # before the power-off: not counted
-        Outcome("book", 10.1, 10.2),  # sent before the kill landed
-        Outcome("book", 10.5, 15.5, "TimeoutError"),
+        Outcome("write", 9.0, 9.1),  # before the power-off: not counted
+        Outcome("write", 10.1, 10.2),  # sent before the kill landed
+        Outcome("write", 10.5, 15.5, "TimeoutError"),
         Outcome("read", 11.0, 11.1, "HTTP 503"),
-        Outcome("book", 16.0, 21.0, "HTTP 502"),
-        Outcome("book", 21.5, 22.0),
-        Outcome("book", 22.5, 22.6),
+        Outcome("write", 16.0, 21.0, "HTTP 502"),
+        Outcome("write", 21.5, 22.0),
+        Outcome("write", 22.5, 22.6),
     ]
     assert write_recovered(outcomes, since=10.0) == 22.0
     assert write_recovered(outcomes[:2], since=10.0) == 10.2  # no outage at all
     counts = count(outcomes)
-    assert (counts["book"].sent, counts["book"].failed) == (6, 2)
+    assert (counts["write"].sent, counts["write"].failed) == (6, 2)
     assert counts["read"].reasons == {"HTTP 503": 1}
     assert counts["cancel"].sent == 0
 
@@ -106,13 +106,13 @@ def test_slots_never_overlap_and_the_probe_always_does() -> None:
     assert b_start < probe_start < b_end < probe_end
 
 
-def test_missing_bookings_compare_id_resource_and_range() -> None:
+def test_missing_records_compare_id_item_and_range() -> None:
     start = datetime(2026, 3, 3, tzinfo=UTC)
     end = start + timedelta(minutes=30)
-    booked = [Booked(i, 7, "u", start, end, start) for i in (1, 2, 3)]
+    written = [Written(i, 7, "u", start, end, start) for i in (1, 2, 3)]
     epoch = (7, int(start.timestamp()), int(end.timestamp()))
     stored = {1: epoch, 3: (8, epoch[1], epoch[2])}
-    assert [b.id for b in missing(booked, stored)] == [2, 3]
+    assert [b.id for b in missing(written, stored)] == [2, 3]
 
 
 def test_wal_archive_progress() -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from labhost import TIMINGS
 from topology import Cluster
+
+from tests.harness.labhost import TIMINGS
 
 
 def test_a_second_run_changes_nothing(provisioned: Cluster) -> None:

@@ -13,13 +13,14 @@ from pathlib import Path
 import haproxy
 import pytest
 from checks import verify
-from labhost import TIMINGS
 from ledger import Ledger, LoadAccount
 from playbooklog import SWITCH_TASK, task_runs
-from releases import make_release
 from scenario import assert_steady, failures, record_load
-from tally import Booked
+from tally import Written
 from topology import Cluster, until
+
+from tests.harness.labhost import TIMINGS
+from tests.harness.releases import make_release
 
 ROOT = "/srv/example_api"
 
@@ -53,7 +54,7 @@ def test_a_rolling_deploy_drops_no_request(
     whole_cluster: Cluster,
     releases,
     load_accounts: list[LoadAccount],
-    acknowledged: list[Booked],
+    acknowledged: list[Written],
 ) -> None:
     clone, new = releases["next"]
     with (
@@ -80,7 +81,7 @@ def test_a_broken_release_stops_at_the_first_host(
     whole_cluster: Cluster,
     releases,
     load_accounts: list[LoadAccount],
-    acknowledged: list[Booked],
+    acknowledged: list[Written],
 ) -> None:
     _, serving = releases["next"]
     clone, broken = releases["broken"]
@@ -111,7 +112,7 @@ def test_a_broken_release_stops_at_the_first_host(
 def test_rollback_returns_every_host_to_the_previous_release(
     whole_cluster: Cluster,
     load_accounts: list[LoadAccount],
-    acknowledged: list[Booked],
+    acknowledged: list[Written],
 ) -> None:
     with Ledger(whole_cluster.lb, load_accounts, sink=acknowledged) as ledger:
         run = whole_cluster.playbook("rollback.yml", "rollback.log")
@@ -119,7 +120,7 @@ def test_rollback_returns_every_host_to_the_previous_release(
     failed = record_load("rollback", ledger)
     assert run.returncode == 0, run.output[-4000:]
     assert failed == 0, failures(ledger)
-    assert_steady(ledger, least_bookings=5)
+    assert_steady(ledger, least_writes=5)
     versions = whole_cluster.versions()
     assert set(versions.values()) == {whole_cluster.release}, versions
     _all_in_pool(whole_cluster)

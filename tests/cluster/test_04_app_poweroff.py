@@ -11,11 +11,12 @@ from dataclasses import dataclass
 import haproxy
 import pytest
 from checks import verify
-from labhost import FIGURES, TIMINGS
 from ledger import Ledger, LoadAccount
 from scenario import assert_steady, failures, record_load
-from tally import Booked
+from tally import Written
 from topology import Cluster, until
+
+from tests.harness.labhost import FIGURES, TIMINGS
 
 VICTIM = "app2"
 LOAD_AFTER_POWEROFF = 20.0  # seconds of load while the host is gone
@@ -35,7 +36,7 @@ def _state(cluster: Cluster, name: str) -> str:
 
 @pytest.fixture(scope="module")
 def poweroff(
-    provisioned: Cluster, load_accounts: list[LoadAccount], acknowledged: list[Booked]
+    provisioned: Cluster, load_accounts: list[LoadAccount], acknowledged: list[Written]
 ) -> Iterator[PowerOff]:
     assert _state(provisioned, VICTIM) == "UP", haproxy.states(provisioned.lb)
     try:

@@ -1,6 +1,6 @@
 """The database primary loses power under load: Patroni promotes the synchronous standby,
-bookings are written again within the goal (30 s), no acknowledged booking is missing and
-no two confirmed bookings overlap. Powered on, the old primary rejoins as a replica."""
+records are written again within the goal (30 s), no acknowledged record is missing and
+no two confirmed records overlap. Powered on, the old primary rejoins as a replica."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from dataclasses import dataclass
 import patroni
 import pytest
 from checks import verify
-from labhost import FIGURES, TIMINGS
 from ledger import Ledger, LoadAccount
 from scenario import assert_steady, record_load
-from tally import Booked, write_recovered
+from tally import Written, write_recovered
 from topology import Cluster, until
 
-FAILOVER_GOAL = 30.0  # seconds from the power-off to the first acknowledged booking
+from tests.harness.labhost import FIGURES, TIMINGS
+
+FAILOVER_GOAL = 30.0  # seconds from the power-off to the first acknowledged record
 # What the test enforces: writes must come back, and soon. The goal itself is reported (met
 # or not) rather than asserted: on a shared 2-core machine the same run varies by seconds.
 FAILOVER_BOUND = 60.0
@@ -30,13 +31,13 @@ class Failover:
     old: str
     new: str
     ledger: Ledger
-    seconds: float | None  # power-off to the first booking acknowledged after the outage
+    seconds: float | None  # power-off to the first record acknowledged after the outage
     promoted_after: float
 
 
 @pytest.fixture(scope="module")
 def failover(
-    provisioned: Cluster, load_accounts: list[LoadAccount], acknowledged: list[Booked]
+    provisioned: Cluster, load_accounts: list[LoadAccount], acknowledged: list[Written]
 ) -> Iterator[Failover]:
     members = patroni.members(provisioned)
     old = patroni.leader_of(members)
@@ -55,7 +56,7 @@ def failover(
             )
             promoted = time.monotonic() - off
             ledger.wait_for_writes_after(off, WRITES_WITHIN)
-            time.sleep(10)  # and steady after (the paced load books ~2 a second)
+            time.sleep(10)  # and steady after (the paced load writes ~2 a second)
         recovered = write_recovered(ledger.tally.snapshot(), off)
         seconds = None if recovered is None else recovered - off
         yield Failover(old, new, ledger, seconds, promoted)
@@ -64,13 +65,13 @@ def failover(
             provisioned.poweron(old)
 
 
-def test_bookings_are_written_again_within_the_goal(
-    provisioned: Cluster, failover: Failover, acknowledged: list[Booked]
+def test_records_are_written_again_within_the_goal(
+    provisioned: Cluster, failover: Failover, acknowledged: list[Written]
 ) -> None:
     record_load("db primary power-off", failover.ledger)
     TIMINGS["db primary power-off: replica promoted after"] = failover.promoted_after
-    assert failover.seconds is not None, "no booking acknowledged after the power-off"
-    TIMINGS["db primary power-off: first booking written after"] = failover.seconds
+    assert failover.seconds is not None, "no record acknowledged after the power-off"
+    TIMINGS["db primary power-off: first record written after"] = failover.seconds
     FIGURES["db primary power-off: first write within the 30 s goal (1 yes, 0 no)"] = int(
         failover.seconds < FAILOVER_GOAL
     )
@@ -78,15 +79,15 @@ def test_bookings_are_written_again_within_the_goal(
     assert_steady(failover.ledger)
 
 
-def test_no_acknowledged_booking_is_lost(
-    provisioned: Cluster, failover: Failover, acknowledged: list[Booked]
+def test_no_acknowledged_record_is_lost(
+    provisioned: Cluster, failover: Failover, acknowledged: list[Written]
 ) -> None:
     assert patroni.leader(provisioned).name == failover.new
     verify(provisioned, "db primary power-off", acknowledged)
 
 
 def test_the_old_primary_rejoins_as_a_replica(
-    provisioned: Cluster, failover: Failover, acknowledged: list[Booked]
+    provisioned: Cluster, failover: Failover, acknowledged: list[Written]
 ) -> None:
     started = time.monotonic()
     provisioned.poweron(failover.old)

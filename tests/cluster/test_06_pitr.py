@@ -1,7 +1,7 @@
-"""Point-in-time recovery drill: back up with pgBackRest, book A, note a moment T on the
-database's clock, book B; once the WAL holding B is archived (the archive lag is the data
+"""Point-in-time recovery drill: back up with pgBackRest, write A, note a moment T on the
+database's clock, write B; once the WAL holding B is archived (the archive lag is the data
 at risk: goal 60 s at most), restore to T into a scratch instance on lb1. It must hold
-exactly the bookings that existed at T: A, not B.
+exactly the records that existed at T: A, not B.
 
 No load runs here, so "existed at T" is exact: every row created before T had committed.
 """
@@ -16,15 +16,17 @@ from datetime import datetime, timedelta
 import patroni
 import pytest
 from checks import psql
-from labhost import FIGURES, TIMINGS, LabHost
 from ledger import LoadAccount
 from tally import calendar_base, wal_archived
 from topology import Cluster, until
 
+from tests.harness import domain
+from tests.harness.labhost import FIGURES, TIMINGS, LabHost
+
 ARCHIVE_GOAL = 60.0  # seconds of acknowledged data at risk at most
 ARCHIVED_WITHIN = 120.0
 SCRATCH_PORT = 5433
-IDS = "SELECT id FROM bookings_booking{} ORDER BY id;"
+IDS = f"SELECT id FROM {domain.RECORDS_TABLE}{{}} ORDER BY id;"  # noqa: S608
 
 
 @dataclass
@@ -37,17 +39,10 @@ class Drill:
     restored: set[int]  # in the scratch instance
 
 
-def _book(cluster: Cluster, load: LoadAccount, days: int) -> dict:
+def _write(cluster: Cluster, load: LoadAccount, days: int) -> dict:
     start = calendar_base() + timedelta(days=400 + days)  # far from the ledger's slots
-    body = {
-        "resource_id": load.account.resource_id,
-        "start": start.isoformat(),
-        "end": (start + timedelta(minutes=30)).isoformat(),
-        "note": "pitr drill",
-    }
-    status, _, created = cluster.lb.request(
-        "POST", "/api/v1/bookings/", body, token=load.account.token
-    )
+    body = domain.write_body(load.account.item, start, start + timedelta(minutes=30), "pitr drill")
+    status, _, created = cluster.lb.request("POST", domain.RECORDS, body, token=load.account.token)
     assert status == 201, created
     return created
 
@@ -68,16 +63,16 @@ def drill(provisioned: Cluster, load_accounts: list[LoadAccount]) -> Drill:
     TIMINGS["pitr: backup (backup.yml)"] = run.seconds
     assert run.returncode == 0, run.output[-4000:]
     leader = patroni.leader(provisioned)
-    a = _book(provisioned, load_accounts[0], 1)
+    a = _write(provisioned, load_accounts[0], 1)
     ((target,),) = psql(leader, "SELECT now();")
     time.sleep(2)
-    b = _book(provisioned, load_accounts[0], 2)
+    b = _write(provisioned, load_accounts[0], 2)
     ((segment,),) = psql(leader, "SELECT pg_walfile_name(pg_current_wal_lsn());")
     committed = datetime.fromisoformat(b["created_at"].replace("Z", "+00:00")).timestamp()
     archived = until(
         lambda: _archived_at(leader, segment),
         ARCHIVED_WITHIN,
-        f"WAL segment {segment} (booking B) archived: is archive_timeout set?",
+        f"WAL segment {segment} (record B) archived: is archive_timeout set?",
     )
     at_target = psql(leader, IDS.format(f" WHERE created_at < '{target}'"))
     try:
@@ -106,9 +101,9 @@ def test_the_archive_lag_is_within_the_goal(drill: Drill) -> None:
 
 
 def test_the_restore_holds_exactly_the_rows_at_the_target(drill: Drill) -> None:
-    FIGURES["pitr: bookings at T (leader)"] = len(drill.at_target)
-    FIGURES["pitr: bookings restored"] = len(drill.restored)
-    FIGURES["pitr: bookings that differ"] = len(drill.at_target ^ drill.restored)
+    FIGURES["pitr: records at T (leader)"] = len(drill.at_target)
+    FIGURES["pitr: records restored"] = len(drill.restored)
+    FIGURES["pitr: records that differ"] = len(drill.at_target ^ drill.restored)
     print(f"\nPITR to {drill.target}: A={drill.a} restored, B={drill.b} not")
     assert drill.a in drill.restored
     assert drill.b not in drill.restored

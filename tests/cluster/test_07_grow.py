@@ -9,18 +9,19 @@ import time
 import haproxy
 import pytest
 from checks import verify
-from labhost import TIMINGS, PlaybookRun
 from ledger import Ledger, LoadAccount
 from scenario import assert_steady, failures, record_load
-from tally import Booked
+from tally import Written
 from topology import Cluster, until
+
+from tests.harness.labhost import TIMINGS, PlaybookRun
 
 NEW = "app3"
 
 
 @pytest.fixture(scope="module")
 def grown(
-    provisioned: Cluster, load_accounts: list[LoadAccount], acknowledged: list[Booked]
+    provisioned: Cluster, load_accounts: list[LoadAccount], acknowledged: list[Written]
 ) -> tuple[PlaybookRun, Ledger]:
     provisioned.boot([NEW])  # torn down with the others at the end of the session
     provisioned.write_inventory()
@@ -31,7 +32,7 @@ def grown(
 
 
 def test_adding_an_app_host_drops_no_request(
-    provisioned: Cluster, grown: tuple[PlaybookRun, Ledger], acknowledged: list[Booked]
+    provisioned: Cluster, grown: tuple[PlaybookRun, Ledger], acknowledged: list[Written]
 ) -> None:
     run, ledger = grown
     failed = record_load(f"grow: {NEW} added", ledger)
@@ -45,7 +46,7 @@ def test_the_new_host_serves_in_the_pool(
     provisioned: Cluster,
     grown: tuple[PlaybookRun, Ledger],
     load_accounts: list[LoadAccount],
-    acknowledged: list[Booked],
+    acknowledged: list[Written],
 ) -> None:
     until(
         lambda: True if haproxy.states(provisioned.lb).get(NEW) == "UP" else None,

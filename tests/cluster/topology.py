@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from labhost import TIMINGS, LabHost, PlaybookRun, lab
+from tests.harness.labhost import TIMINGS, LabHost, PlaybookRun, lab
 
 API_DOMAIN = "api.slipway.test"
 HOSTS = ("lb1", "app1", "app2", "db1", "db2")

@@ -19,10 +19,13 @@ from pathlib import Path
 
 import pytest
 import upstreams
-from accounts import Account, make_account
-from badinput import BadInputStory, try_bad_inputs
 from keyremoval import KeyRemoval, remove_the_key, second_operator
-from labhost import (
+
+from tests.harness import domain
+from tests.harness.accounts import make_staff
+from tests.harness.badinput import BadInputStory, try_bad_inputs
+from tests.harness.domain import Actor
+from tests.harness.labhost import (
     FIGURES,
     TIMINGS,
     LabHost,
@@ -30,9 +33,9 @@ from labhost import (
     Shape,
     boot,
     git_head,
-    interrupt_on_sigterm,
     lab,
 )
+from tests.harness.signals import raise_on_sigterm
 
 # nspawn (default): systemd-nspawn containers, fast. vm: a QEMU VM with its own kernel, for
 # what a container cannot show (kernel settings); slow under software emulation, so that
@@ -49,7 +52,7 @@ if TIER == "vm":
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    interrupt_on_sigterm()
+    raise_on_sigterm()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -156,6 +159,6 @@ def key_removal(fleet: dict[str, Future[Bringup]]) -> KeyRemoval:
 
 
 @pytest.fixture(scope="session")
-def account(deployed: LabHost) -> Account:
-    """A user (password and token) who may book a resource on the deployed host."""
-    return make_account(deployed)
+def account(deployed: LabHost) -> Actor:
+    """An actor (user, password, token, an item of their own) on the deployed host."""
+    return domain.make_actor(deployed, make_staff(deployed))

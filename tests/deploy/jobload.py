@@ -1,9 +1,9 @@
-"""Jobs on a deployed host, seen from outside: a client that books continuously (every booking
-enqueues its confirmation e-mail, a real job), the queue's rows for those bookings, and the
-job worker's units and journal.
+"""Jobs on a deployed host, seen from outside: a client that writes records continuously
+(every write enqueues the domain's confirmation job, a real job), the queue's rows for those
+records, and the job worker's units and journal.
 
-Each booking is cancelled at once, so one user can book for as long as the load runs (a user
-may hold BOOKING_MAX_ACTIVE_PER_USER active bookings); the confirmation goes out anyway.
+Each record is cancelled at once, so one actor can write for as long as the load runs (the
+app caps an actor's active records); the confirmation goes out anyway.
 """
 
 from __future__ import annotations
@@ -16,28 +16,29 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Self
 
+from tests.harness import domain
+
 if TYPE_CHECKING:
-    from accounts import Account
-    from labhost import LabHost
+    from tests.harness.domain import Actor
+    from tests.harness.labhost import LabHost
 
 APP = "example_api"
 WORKER = f"{APP}-worker"
-TASK = "notifications.send_booking_confirmation"
+TASK = domain.confirmation_job
+REF = domain.confirmation_job_ref  # the job argument that names its record
 
 
-class BookingLoad:
-    """One thread booking through nginx every `interval` seconds (and cancelling), until the
-    `with` block ends. Every booking made is a confirmation job enqueued."""
+class WriteLoad:
+    """One thread writing through nginx every `interval` seconds (and cancelling), until the
+    `with` block ends. Every record written is a confirmation job enqueued."""
 
-    def __init__(
-        self, host: LabHost, account: Account, days_ahead: int, interval: float = 0.4
-    ) -> None:
-        self.host, self.account, self.interval = host, account, interval
-        self.booked: list[int] = []
+    def __init__(self, host: LabHost, actor: Actor, days_ahead: int, interval: float = 0.4) -> None:
+        self.host, self.actor, self.interval = host, actor, interval
+        self.written: list[int] = []
         self.failed: list[str] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
-        # Slots an hour apart from `days_ahead` days on: a load never books an hour twice;
+        # Slots an hour apart from `days_ahead` days on: a load never writes an hour twice;
         # loads of different tests start on different days.
         self._first = (datetime.now(UTC) + timedelta(days=days_ahead)).replace(
             minute=0, second=0, microsecond=0
@@ -48,7 +49,7 @@ class BookingLoad:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        time.sleep(2)  # bookings after the switch too
+        time.sleep(2)  # writes after the switch too
         self._stop.set()
         self._thread.join(timeout=30)
 
@@ -56,32 +57,24 @@ class BookingLoad:
         due = time.monotonic()
         while not self._stop.is_set():
             try:
-                self._book_and_cancel(len(self.booked) + len(self.failed))
+                self._write_and_cancel(len(self.written) + len(self.failed))
             except Exception as error:  # every failure counts
                 self.failed.append(repr(error))
             due += self.interval
             time.sleep(max(0.0, due - time.monotonic()))
 
-    def _book_and_cancel(self, slot: int) -> None:
+    def _write_and_cancel(self, slot: int) -> None:
         start = self._first + timedelta(hours=slot)
-        booking = {
-            "resource_id": self.account.resource_id,
-            "start": start.isoformat(),
-            "end": (start + timedelta(minutes=30)).isoformat(),
-            "note": "job load",
-        }
-        token = self.account.token
-        status, _, body = self.host.request("POST", "/api/v1/bookings/", booking, token=token)
+        body = domain.write_body(self.actor.item, start, start + timedelta(minutes=30), "job load")
+        status, _, created = self.host.request("POST", domain.RECORDS, body, token=self.actor.token)
         if status != 201:
-            self.failed.append(f"POST {status}: {str(body)[:200]}")
+            self.failed.append(f"POST {status}: {str(created)[:200]}")
             return
-        assert isinstance(body, dict)
-        self.booked.append(int(body["id"]))
-        status, _, body = self.host.request(
-            "DELETE", f"/api/v1/bookings/{body['id']}/", token=token
-        )
+        assert isinstance(created, dict)
+        self.written.append(int(created["id"]))
+        status = domain.cancel(self.host, self.actor, int(created["id"]))
         if status != 204:
-            self.failed.append(f"DELETE {status}: {str(body)[:200]}")
+            self.failed.append(f"DELETE {status}")
 
 
 def psql(host: LabHost, query: str) -> str:
@@ -93,7 +86,7 @@ def psql(host: LabHost, query: str) -> str:
 @dataclass
 class JobRow:
     id: int
-    booking_id: int
+    record_id: int
     status: str
     attempts: int
 
@@ -105,38 +98,38 @@ def _ids(numbers: list[int]) -> str:
 def _jobs(host: LabHost, where: str) -> list[JobRow]:
     rows = psql(
         host,
-        "SELECT id, (args->>'booking_id')::bigint, status, attempts FROM procrastinate_jobs "  # noqa: S608
+        f"SELECT id, (args->>'{REF}')::bigint, status, attempts FROM procrastinate_jobs "  # noqa: S608
         f"WHERE task_name = '{TASK}' AND {where} ORDER BY id",
     )
     found = []
     for line in rows.splitlines():
-        job_id, booking_id, status, attempts = line.split("|")
-        found.append(JobRow(int(job_id), int(booking_id), status, int(attempts)))
+        job_id, record_id, status, attempts = line.split("|")
+        found.append(JobRow(int(job_id), int(record_id), status, int(attempts)))
     return found
 
 
-def confirmation_jobs(host: LabHost, booking_ids: list[int]) -> list[JobRow]:
-    """The queue's confirmation jobs for these bookings (finished ones stay a week)."""
-    if not booking_ids:
+def confirmation_jobs(host: LabHost, record_ids: list[int]) -> list[JobRow]:
+    """The queue's confirmation jobs for these records (finished ones stay a week)."""
+    if not record_ids:
         return []
-    return _jobs(host, f"(args->>'booking_id')::bigint IN ({_ids(booking_ids)})")
+    return _jobs(host, f"(args->>'{REF}')::bigint IN ({_ids(record_ids)})")
 
 
 def jobs_by_id(host: LabHost, job_ids: list[int]) -> list[JobRow]:
     return _jobs(host, f"id IN ({_ids(job_ids)})") if job_ids else []
 
 
-def sent_notifications(host: LabHost, booking_ids: list[int]) -> int:
-    ids = _ids(booking_ids)
-    query = f"SELECT count(*) FROM notifications_sentnotification WHERE object_id IN ({ids})"  # noqa: S608
+def sent_notifications(host: LabHost, record_ids: list[int]) -> int:
+    ids = _ids(record_ids)
+    query = f"SELECT count(*) FROM {domain.SENT_TABLE} WHERE object_id IN ({ids})"  # noqa: S608
     return int(psql(host, query))
 
 
-def wait_until_done(host: LabHost, booking_ids: list[int], timeout: float = 600) -> list[JobRow]:
-    """Poll until every job of these bookings has finished (succeeded or failed for good)."""
+def wait_until_done(host: LabHost, record_ids: list[int], timeout: float = 600) -> list[JobRow]:
+    """Poll until every job of these records has finished (succeeded or failed for good)."""
     deadline = time.monotonic() + timeout
     while True:
-        jobs = confirmation_jobs(host, booking_ids)
+        jobs = confirmation_jobs(host, record_ids)
         if all(job.status in {"succeeded", "failed"} for job in jobs):
             return jobs
         if time.monotonic() > deadline:

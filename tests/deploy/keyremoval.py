@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from labhost import KEY, LabHost, PlaybookRun
+from tests.harness.labhost import KEY, LabHost, PlaybookRun
 
 
 @dataclass

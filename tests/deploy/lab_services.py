@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import sys
 import threading
 from email import message_from_bytes
@@ -27,8 +26,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from tests.fakes.openai_server import FakeOpenAI, proposal
-
-BOOKING_ID = re.compile(r"^Booking id: (\d+)\r?$", re.MULTILINE)
+from tests.harness import domain
 
 
 class SlowInbox:
@@ -45,13 +43,13 @@ class SlowInbox:
         message = message_from_bytes(envelope.content)
         body = message.get_payload(decode=True)
         text = body.decode(errors="replace") if isinstance(body, bytes) else ""
-        found = BOOKING_ID.search(text)
+        found = domain.mail_ref.search(text)
         with self._lock:
             self.mails.append(
                 {
                     "to": envelope.rcpt_tos,
                     "subject": message["Subject"],
-                    "booking_id": int(found.group(1)) if found else None,
+                    "record_id": int(found.group(1)) if found else None,
                 }
             )
         return "250 OK"

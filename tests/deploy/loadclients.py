@@ -5,7 +5,7 @@ Two kinds, because a switch can lose requests in two ways:
 - HealthLoad opens a new connection for every request (GET /healthz): it sees requests that
   reach no instance (nothing listening, a refused or reset connection to the app);
 - KeepAliveLoad keeps its connections to nginx open, as browsers and SDKs do, and sends GETs
-  (/healthz) and POSTs (a new resource): it also sees a connection nginx closes under it
+  (/healthz) and POSTs (a new item, domain.py): it also sees a connection nginx closes under it
   (a reload ends idle keep-alive connections) and a POST that is lost or answered 5xx.
 
 Either counts as failed every answer that is not the expected 2xx, and every exception.
@@ -14,17 +14,17 @@ Either counts as failed every answer that is not the expected 2xx, and every exc
 from __future__ import annotations
 
 import json
-import secrets
 import threading
 import time
 from typing import TYPE_CHECKING, Self
 
-from labhost import PinnedHTTPSConnection
+from tests.harness import domain
+from tests.harness.labhost import PinnedHTTPSConnection
 
 if TYPE_CHECKING:
     import ssl
 
-    from labhost import LabHost
+    from tests.harness.labhost import LabHost
 
 # Seconds a worker waits between its requests: ~20 a second each still finds any gap of the
 # switch longer than that, without the clients taking the cores the deploy under test needs
@@ -110,7 +110,7 @@ class _CountedConnection(PinnedHTTPSConnection):
 
 class KeepAliveLoad(_Load):
     """Persistent HTTPS connections to nginx: `getters` threads GET /healthz (PAUSE apart), one
-    thread POSTs a new resource (as staff) every `post_interval` seconds, which keeps it under
+    thread POSTs a new item (as staff) every `post_interval` seconds, which keeps it under
     nginx's /api/ rate limit. A connection is opened again only when it fails or nginx ends
     it cleanly (Connection: close after keepalive_requests), so `connections` stays small."""
 
@@ -138,10 +138,10 @@ class KeepAliveLoad(_Load):
         headers = {"Host": self.host.domain, "Accept": "application/json"}
         try:
             if posting:
-                body = json.dumps({"name": f"ka-{secrets.token_hex(6)}", "description": "load"})
+                body = json.dumps(domain.item_body("load"))
                 headers |= {"Authorization": f"Bearer {self.staff_token}"}
                 headers |= {"Content-Type": "application/json"}
-                conn.request("POST", "/api/v1/resources/", body=body, headers=headers)
+                conn.request("POST", domain.ITEMS, body=body, headers=headers)
             else:
                 conn.request("GET", "/healthz", headers=headers)
             response = conn.getresponse()

@@ -8,7 +8,8 @@ import shlex
 import time
 
 import yaml
-from labhost import APP_USER, REPO, LabHost
+
+from tests.harness.labhost import APP_USER, REPO, LabHost
 
 # The monitoring's settings as the playbooks read them: the tests follow a change there.
 SETTINGS = yaml.safe_load((REPO / "ansible/group_vars/all/monitoring.yml").read_text())

@@ -9,7 +9,8 @@ locked by the first run; root keeps no key on either host.
 from __future__ import annotations
 
 from keyremoval import KeyRemoval
-from labhost import LabHost
+
+from tests.harness.labhost import LabHost
 
 OPENED, REFUSED = 0, 255  # ssh's exit status for `ssh ... true`
 

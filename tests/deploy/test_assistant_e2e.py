@@ -1,4 +1,4 @@
-"""The booking assistant end to end on the deployed host: a request through nginx, the job
+"""The assistant end to end on the deployed host: a request through nginx, the job
 worker asking the fake OpenAI-compatible server on the lab machine (lab_services.py), the
 proposal read back through nginx.
 
@@ -11,31 +11,20 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from accounts import Account
 from jobload import WORKER
-from labhost import TIMINGS, LabHost
 from upstreams import ENDPOINTS, fake_openai
+
+from tests.harness import domain
+from tests.harness.accounts import user_id
+from tests.harness.domain import Actor
+from tests.harness.labhost import TIMINGS, LabHost
 
 APP = "example_api"
 ZONE = "Europe/Berlin"
-
-
-def _resource_name(host: LabHost, account: Account) -> str:
-    offset = 0
-    while True:  # page by page (at most 100): the load tests make many resources
-        path = f"/api/v1/resources/?limit=100&offset={offset}"
-        status, _, page = host.request("GET", path, token=account.token)
-        assert status == 200, page
-        assert isinstance(page, dict)
-        assert page["items"], f"resource {account.resource_id} not listed"
-        for resource in page["items"]:
-            if resource["id"] == account.resource_id:
-                return str(resource["name"])
-        offset += 100
 
 
 def _wait_for_answer(host: LabHost, token: str, request_id: int, timeout: float = 60) -> dict:
@@ -52,21 +41,16 @@ def _wait_for_answer(host: LabHost, token: str, request_id: int, timeout: float 
 
 
 def test_an_assistant_request_is_answered_through_the_deployed_host(
-    deployed: LabHost, account: Account
+    deployed: LabHost, account: Actor
 ) -> None:
     if deployed.name not in ENDPOINTS:
         pytest.fail(f"{deployed.name} was not configured for the lab's services (conftest)")
     endpoints = ENDPOINTS[deployed.name]
-    room = _resource_name(deployed, account)
+    name = domain.item_name(deployed, account)
     day = (datetime.now(ZoneInfo(ZONE)) + timedelta(days=6)).date()
-    sentence = f"{room} on {day.isoformat()} 10 to 11 for the design review"
+    sentence = domain.assistant_sentence(name, day)
     with fake_openai(endpoints) as fake:
-        fake.script(
-            resource=room,
-            start=f"{day.isoformat()}T10:00:00",
-            end=f"{day.isoformat()}T11:00:00",
-            note="design review",
-        )
+        fake.script(**domain.assistant_script(name, day))
         started = time.monotonic()
         status, _, created = deployed.request(
             "POST",
@@ -87,32 +71,25 @@ def test_an_assistant_request_is_answered_through_the_deployed_host(
     local = ZoneInfo(ZONE)
     start = datetime(day.year, day.month, day.day, 10, tzinfo=local)
     proposal = answer["proposal"]
-    assert proposal["resource_id"] == account.resource_id
-    assert proposal["resource"] == room
-    assert datetime.fromisoformat(proposal["start"]) == start.astimezone(UTC)
-    assert datetime.fromisoformat(proposal["end"]) == (start + timedelta(hours=1)).astimezone(UTC)
-    assert (proposal["note"], proposal["conflicts"]) == ("design review", False)
+    assert domain.proposal_matches(proposal, account, name, start), proposal
     assert answer["usage"] == {"prompt_tokens": 120, "completion_tokens": 30}  # the fake's counts
-    # One call upstream, with the vault's key, the user's sentence and the real resource names.
+    # One call upstream, with the vault's key, the user's sentence and the real item names.
     assert len(received) == 1, received
     assert received[0]["authorization"] == f"Bearer {endpoints.api_key}"
     prompt = json.dumps(received[0]["body"]["messages"])
     assert sentence in prompt
-    assert room in prompt
+    assert name in prompt
     logged = deployed.sudo(f"journalctl --quiet --output=cat -u '{APP}@*' -u '{WORKER}@*'")
     assert sentence not in logged  # docs/assistant.md, "What is logged"
     print(f"\nassistant on {deployed.name}: 202, then proposed {proposal}")
 
-    # The assistant proposes, it does not book.
-    status, _, page = deployed.request("GET", "/api/v1/users/me/", token=account.token)
-    assert status == 200, page
-    assert isinstance(page, dict)
-    status, _, bookings = deployed.request(
-        "GET", f"/api/v1/users/{page['id']}/bookings/", token=account.token
-    )
-    assert status == 200, bookings
-    assert isinstance(bookings, dict)
-    assert all(b["start"] != proposal["start"] for b in bookings["items"]), bookings
+    # The assistant proposes, it does not write.
+    owner = user_id(deployed, account.token)
+    path = domain.owner_records_path(owner, 100)
+    status, _, records = deployed.request("GET", path, token=account.token)
+    assert status == 200, records
+    assert isinstance(records, dict)
+    assert all(r["start"] != proposal["start"] for r in records["items"]), records
 
 
 def test_the_assistant_key_stays_in_the_secret_environment(deployed: LabHost) -> None:

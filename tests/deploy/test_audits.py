@@ -11,7 +11,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from labhost import FIGURES, LabHost
+
+from tests.harness.labhost import FIGURES, LabHost
 
 AUDITS = Path(__file__).parent / "audits"
 

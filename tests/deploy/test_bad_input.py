@@ -7,8 +7,9 @@ first good run (conftest's bring-up, badinput.py); here we read what happened.
 from __future__ import annotations
 
 import pytest
-from badinput import BadInputStory
-from labhost import KEY
+
+from tests.harness.badinput import BadInputStory
+from tests.harness.labhost import KEY
 
 # case -> words the operator must see (what is wrong and what to change). Each case has words
 # of its own: the key cases name where ssh found the key it would offer.

@@ -15,8 +15,9 @@ import socket
 import time
 from pathlib import Path
 
-from accounts import Account, login
-from labhost import TIMINGS, LabHost
+from tests.harness.accounts import login
+from tests.harness.domain import Actor
+from tests.harness.labhost import TIMINGS, LabHost
 
 SITE_LINK = "/etc/nginx/sites-enabled/example_api.conf"
 PLANTED = "/etc/nginx/conf.d/zz-planted.conf"
@@ -41,7 +42,7 @@ def _https_closes(host: LabHost) -> bool:
 
 
 def test_a_failed_run_converges_on_the_next(
-    deployed: LabHost, account: Account, tmp_path: Path
+    deployed: LabHost, account: Actor, tmp_path: Path
 ) -> None:
     deployed.sudo(f"rm {SITE_LINK}")
     deployed.sudo("systemctl reload nginx")
@@ -53,7 +54,7 @@ def test_a_failed_run_converges_on_the_next(
         deployed.sudo("systemctl reload nginx")
 
 
-def _break_and_converge(deployed: LabHost, account: Account, tmp_path: Path) -> None:
+def _break_and_converge(deployed: LabHost, account: Actor, tmp_path: Path) -> None:
     assert _https_closes(deployed)
     # A duplicate of a directive Slipway sets: `nginx -t` fails once Slipway's files are back.
     deployed.ssh("deploy", f"echo 'limit_req_status 503;' | sudo -n tee {PLANTED}")

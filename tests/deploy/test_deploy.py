@@ -9,16 +9,16 @@ from outside.
 from __future__ import annotations
 
 import re
-import secrets
 import selectors
 import socket
 import time
-from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import pytest
-from accounts import login
-from labhost import TIMINGS, LabHost
+
+from tests.harness import domain
+from tests.harness.accounts import make_staff
+from tests.harness.labhost import TIMINGS, LabHost
 
 APP_USER = "example_api"
 
@@ -47,9 +47,9 @@ def test_health_and_readiness_through_nginx(server: LabHost) -> None:
     # Plain HTTP still answers the probes (load balancers), and sends the rest to HTTPS.
     status, _, _ = server.request("GET", "/readyz", scheme="http")
     assert status == 200
-    status, headers, _ = server.request("GET", "/api/v1/resources/", scheme="http")
+    status, headers, _ = server.request("GET", domain.ITEMS, scheme="http")
     assert status == 301
-    assert headers["location"] == f"https://{server.domain}/api/v1/resources/"
+    assert headers["location"] == f"https://{server.domain}{domain.ITEMS}"
 
 
 def test_security_headers_are_set_once(server: LabHost) -> None:
@@ -61,56 +61,22 @@ def test_security_headers_are_set_once(server: LabHost) -> None:
     assert headers["server"] == "nginx"  # no version
 
 
-def test_a_user_registers_logs_in_and_books(server: LabHost) -> None:
-    # A staff member made on the server creates a resource (only staff may).
-    staff, staff_password = f"staff{secrets.token_hex(3)}", secrets.token_urlsafe(16)
-    server.sudo(
-        f"-u {APP_USER} env DJANGO_SUPERUSER_USERNAME={staff} "
-        f"DJANGO_SUPERUSER_PASSWORD={staff_password} DJANGO_SUPERUSER_EMAIL={staff}@example.com "
-        f"{APP_USER}-manage createsuperuser --noinput"
-    )
-    staff_token = login(server, staff, staff_password)
-    room = f"Room {secrets.token_hex(3)}"
-    status, _, resource = server.request(
-        "POST",
-        "/api/v1/resources/",
-        {"name": room, "description": "by the deploy test"},
-        token=staff_token,
-    )
-    assert status == 201, resource
+def test_a_user_registers_logs_in_and_writes(server: LabHost) -> None:
+    # A staff member made on the server creates an item (only staff may); a new user
+    # registers, logs in, sees the item and writes a record on it.
+    actor = domain.make_actor(server, make_staff(server), label="by the deploy test")
+    assert domain.item_name(server, actor)
+    created = domain.write(server, actor, days_ahead=1)
 
-    # A new user registers, logs in, sees the resource and books it.
-    user, password = f"user{secrets.token_hex(3)}", secrets.token_urlsafe(16)
-    status, _, body = server.request(
-        "POST",
-        "/api/v1/users/",
-        {"username": user, "email": f"{user}@example.com", "password": password},
-    )
-    assert status == 201, body
-    token = login(server, user, password)
-
-    status, _, page = server.request("GET", "/api/v1/resources/?limit=100", token=token)
-    assert status == 200
-    assert room in [item["name"] for item in page["items"]]
-
-    start = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
-    booking = {
-        "resource_id": resource["id"],
-        "start": start.isoformat(),
-        "end": (start + timedelta(hours=1)).isoformat(),
-    }
-    status, _, created = server.request("POST", "/api/v1/bookings/", booking, token=token)
-    assert status == 201, created
-    assert created["status"] == "confirmed"
-
-    # The same slot again is a conflict; the booking reads back for its owner.
-    status, _, _ = server.request("POST", "/api/v1/bookings/", booking, token=token)
+    # The same slot again is a conflict; the record reads back for its owner.
+    body = domain.same_slot_body(actor, created)
+    status, _, _ = server.request("POST", domain.RECORDS, body, token=actor.token)
     assert status == 409
-    status, _, fetched = server.request("GET", f"/api/v1/bookings/{created['id']}/", token=token)
+    status, fetched = domain.read(server, actor, created["id"])
     assert (status, fetched["id"]) == (200, created["id"])
 
     # Without a token: 401 in JSON, never an HTML page.
-    status, headers, body = server.request("GET", "/api/v1/resources/")
+    status, headers, body = server.request("GET", domain.ITEMS)
     assert status == 401
     assert headers["content-type"].startswith("application/json")
 

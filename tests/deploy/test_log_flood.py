@@ -8,7 +8,8 @@ import threading
 import time
 from collections import Counter
 
-from labhost import FIGURES, LabHost, PinnedHTTPSConnection
+from tests.harness import domain
+from tests.harness.labhost import FIGURES, LabHost, PinnedHTTPSConnection
 
 LOGS = "/var/log/nginx/example_api-access.log /var/log/nginx/example_api-error.log"
 
@@ -30,7 +31,7 @@ def _flood(host: LabHost, seconds: float, connections: int = 8) -> Counter[int]:
         conn = PinnedHTTPSConnection(host.address, host.domain, tls)
         seen: Counter[int] = Counter()
         while time.monotonic() < deadline:
-            conn.request("GET", "/api/v1/resources/", headers={"Host": host.domain})
+            conn.request("GET", domain.ITEMS, headers={"Host": host.domain})
             response = conn.getresponse()
             response.read()
             seen[response.status] += 1

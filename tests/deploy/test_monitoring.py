@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from alertsink import AlertSink
-from labhost import APP_USER, FIGURES, TIMINGS, LabHost
 from monitoring import (
     API_DOWN_FOR,
     BACKUP_FOR,
@@ -34,6 +33,8 @@ from monitoring import (
     targets,
     wait_targets_up,
 )
+
+from tests.harness.labhost import APP_USER, FIGURES, TIMINGS, LabHost
 
 CONFIGS = ["/etc/prometheus/prometheus.yml", "/etc/prometheus/alertmanager.yml"]
 CONFIGS += ["/etc/prometheus/rules/slipway-alerts.yml"]

@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from labhost import REPO
+from tests.harness.labhost import REPO
 
 
 def test_old_builds_are_pruned_but_never_the_current_one(tmp_path: Path) -> None:

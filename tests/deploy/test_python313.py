@@ -11,7 +11,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from labhost import REPO, TIMINGS, LabHost, ssh_options
+from tests.harness.labhost import REPO, TIMINGS, LabHost, ssh_options
 
 WORK = "/var/tmp/slipway-unit"  # noqa: S108 (on the throwaway lab host)
 

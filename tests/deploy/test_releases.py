@@ -16,10 +16,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from accounts import Account, book, make_staff
-from labhost import FIGURES, TIMINGS, LabHost
 from loadclients import HealthLoad, KeepAliveLoad
-from releases import EXPAND_COLUMN, EXPAND_TABLE, MIGRATION, make_releases
+
+from tests.harness import domain
+from tests.harness.accounts import make_staff, user_id
+from tests.harness.domain import Actor
+from tests.harness.labhost import FIGURES, TIMINGS, LabHost
+from tests.harness.releases import EXPAND_COLUMN, EXPAND_TABLE, MIGRATION, make_releases
 
 APP = "example_api"
 ROOT = f"/srv/{APP}"
@@ -100,7 +103,7 @@ def _active_instances(host: LabHost) -> list[str]:
 
 @pytest.fixture(scope="module")
 def staff_token(deployed: LabHost) -> str:
-    """The keep-alive load's POSTs create resources, which takes a staff member."""
+    """The keep-alive load's POSTs create items, which takes a staff member."""
     return make_staff(deployed)
 
 
@@ -227,7 +230,7 @@ def _quote(text: str) -> str:
 
 
 def test_the_previous_release_works_on_the_migrated_schema(
-    deployed: LabHost, releases, account: Account
+    deployed: LabHost, releases, account: Actor
 ) -> None:
     """After the rollback the previous release runs on the schema `next` migrated: it must
     still read and write (expand/contract, docs/deploy.md)."""
@@ -237,22 +240,20 @@ def test_the_previous_release_works_on_the_migrated_schema(
     assert _psql(deployed, recorded) == "1"
     columns = _psql(
         deployed,
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'bookings_booking'",
+        "SELECT column_name FROM information_schema.columns "  # noqa: S608
+        f"WHERE table_name = '{domain.RECORDS_TABLE}'",
     ).split()
     assert EXPAND_COLUMN in columns, columns
     assert _psql(deployed, f"SELECT to_regclass('{EXPAND_TABLE}') IS NOT NULL") == "t"
 
     # The old code, through nginx: create, read, list, cancel, read again, cancel again.
     token = account.token
-    created = book(deployed, account, days_ahead=2, note="on the migrated schema")
-    path = f"/api/v1/bookings/{created['id']}/"
+    created = domain.write(deployed, account, days_ahead=2, note="on the migrated schema")
+    path = domain.record_path(created["id"])
     status, _, fetched = deployed.request("GET", path, token=token)
     assert (status, fetched) == (200, created)
-    status, _, page = deployed.request("GET", "/api/v1/users/me/", token=token)
-    assert status == 200, page
-    status, _, listed = deployed.request(
-        "GET", f"/api/v1/users/{page['id']}/bookings/", token=token
-    )
+    owner = user_id(deployed, token)
+    status, _, listed = deployed.request("GET", domain.owner_records_path(owner, 100), token=token)
     assert status == 200, listed
     assert created["id"] in [item["id"] for item in listed["items"]]
     status, _, _ = deployed.request("DELETE", path, token=token)
@@ -262,7 +263,7 @@ def test_the_previous_release_works_on_the_migrated_schema(
     status, _, _ = deployed.request("DELETE", path, token=token)
     assert status == 204
     # The row went into the migrated table, leaving the new column to its default (NULL).
-    query = f"SELECT {EXPAND_COLUMN} IS NULL, status FROM bookings_booking WHERE id = %d"  # noqa: S608
+    query = f"SELECT {EXPAND_COLUMN} IS NULL, status FROM {domain.RECORDS_TABLE} WHERE id = %d"  # noqa: S608
     row = _psql(deployed, query % created["id"])
     assert row == "t|cancelled", row
     print(

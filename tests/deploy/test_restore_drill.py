@@ -1,28 +1,29 @@
 """Backups on the deployed host: the nightly timer, a dump now, a restore drill.
 
 Runs after test_deploy.py and test_releases.py on the same host, so the database holds the
-users, resources and bookings those tests made. The drill restores the dump into a fresh
-database, compares row counts, and starts the current release on it: a user who booked before
-the backup logs in there and reads the booking as it was when the dump was taken.
+users, items and records those tests made. The drill restores the dump into a fresh
+database, compares row counts, and starts the current release on it: an actor who wrote a record
+before the backup logs in there and reads it as it was when the dump was taken.
 """
 
 from __future__ import annotations
 
 import re
 
-from accounts import Account, book
-from labhost import TIMINGS, LabHost
+from tests.harness import domain
+from tests.harness.domain import Actor
+from tests.harness.labhost import TIMINGS, LabHost
 
 APP = "example_api"
 
 
 def test_backup_then_restore_into_a_fresh_database(
-    deployed: LabHost, account: Account, tmp_path
+    deployed: LabHost, account: Actor, tmp_path
 ) -> None:
     assert deployed.sudo(f"systemctl is-enabled {APP}-backup.timer").strip() == "enabled"
     assert deployed.sudo(f"systemctl is-active {APP}-backup.timer").strip() == "active"
-    booking = book(deployed, account, days_ahead=3, note="before the backup")
-    path = f"/api/v1/bookings/{booking['id']}/"
+    record = domain.write(deployed, account, days_ahead=3, note="before the backup")
+    path = domain.record_path(record["id"])
 
     run = deployed.run_playbook("backup.yml", tmp_path / "backup.log")
     TIMINGS["backup (backup.yml)"] = run.seconds
@@ -30,10 +31,10 @@ def test_backup_then_restore_into_a_fresh_database(
     dump = deployed.sudo(f"sh -c 'ls -1t /var/backups/{APP}/*.dump | head -n 1'").strip()
     assert dump, "no dump"
     listing = deployed.sudo(f"-u postgres pg_restore -l {dump}")
-    assert "TABLE DATA public bookings_booking" in listing, listing[-2000:]
+    assert f"TABLE DATA public {domain.RECORDS_TABLE}" in listing, listing[-2000:]
     assert deployed.sudo(f"stat -c '%U %a' {dump}").strip() == "postgres 600"
 
-    # After the dump the live booking is cancelled (an update: row counts stay equal), so the
+    # After the dump the live record is cancelled (an update: row counts stay equal), so the
     # API on the restored database must say "confirmed" where the live one says "cancelled".
     status, _, _ = deployed.request("DELETE", path, token=account.token)
     assert status == 204
@@ -57,7 +58,7 @@ def test_backup_then_restore_into_a_fresh_database(
     assert int(match.group(3)) > 0
 
     # The current release served the restored database in an instance of its own: ready, then the
-    # booking read back as its owner, as it was at the backup.
+    # record read back as its owner, as it was at the backup.
     flat = re.sub(r"\s+", " ", run.output)  # the report may be folded over lines
     api = re.search(
         rf"API on {APP}_restore: release (\w+) on instance ([\w-]+) ready in ([0-9.]+) s; "
@@ -67,7 +68,7 @@ def test_backup_then_restore_into_a_fresh_database(
     assert api, run.output[-3000:]
     assert api.group(1) == deployed.release
     read = api.group(4)
-    assert re.search(rf'"id": {booking["id"]}[,}}]', read), read
+    assert re.search(rf'"id": {record["id"]}[,}}]', read), read
     assert '"status": "confirmed"' in read, read
     TIMINGS["  API on restored DB: ready"] = float(api.group(3))
     TIMINGS["  API on restored DB: in all"] = float(api.group(5))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from labhost import LabHost
+from tests.harness.labhost import LabHost
 
 APP = "example_api"
 LINK = f"/srv/{APP}/live.sock"

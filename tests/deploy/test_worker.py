@@ -1,11 +1,11 @@
 """The job worker on a deployed host: one sandboxed worker, the live slot's; a redeploy and a
-rollback hand the queue from the old release's worker to the new one's while a client books
-continuously, and every booking's confirmation e-mail is sent exactly once; a release whose
+rollback hand the queue from the old release's worker to the new one's while a client writes
+continuously, and every record's confirmation job is sent exactly once; a release whose
 worker cannot start is never switched to and the old worker runs on.
 
 The e-mails go to an SMTP sink on the lab machine (lab_services.py) that answers each after
 half a second: the worker is always in the middle of a job when it is asked to stop, and
-bookings come faster than it sends, so a backlog waits in the queue across the switch.
+records come faster than it sends, so a backlog waits in the queue across the switch.
 Runs after test_releases.py; leaves the release it found serving.
 """
 
@@ -19,22 +19,25 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from accounts import Account, book, make_account
 from jobload import (
     WORKER,
-    BookingLoad,
+    WriteLoad,
     active_workers,
     jobs_by_id,
     sent_notifications,
     wait_until_done,
     worker_stop,
 )
-from labhost import FIGURES, TIMINGS, LabHost, PlaybookRun
-from releases import make_release
 from upstreams import ENDPOINTS, LabService, smtp_sink
 
+from tests.harness import domain
+from tests.harness.accounts import make_staff
+from tests.harness.domain import Actor
+from tests.harness.labhost import FIGURES, TIMINGS, LabHost, PlaybookRun
+from tests.harness.releases import make_release
+
 APP = "example_api"
-SMTP_DELAY = 0.5  # seconds per e-mail: slower than the bookings come (BookingLoad: 0.4 s)
+SMTP_DELAY = 0.5  # seconds per e-mail: slower than the records come (WriteLoad: 0.4 s)
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +49,8 @@ def sink(deployed: LabHost) -> Iterator[LabService]:
 
 
 @pytest.fixture(scope="module")
-def booker(deployed: LabHost) -> Account:
-    return make_account(deployed)
+def writer(deployed: LabHost) -> Actor:
+    return domain.make_actor(deployed, make_staff(deployed))
 
 
 def _same_code(clone: Path) -> None:
@@ -115,31 +118,31 @@ def _timings(what: str, run: PlaybookRun) -> None:
     TIMINGS[f"{what}: no worker (old asked to stop -> new takes jobs)"] = float(taking.group(1))
 
 
-def _exactly_once(what: str, host: LabHost, load: BookingLoad, sink: LabService) -> None:
-    """Every booking's job ran to success once, and its e-mail arrived once."""
-    jobs = wait_until_done(host, load.booked)
-    mails = Counter(mail["booking_id"] for mail in sink.report()["mails"])
-    booked = set(load.booked)
-    lost = sorted(b for b in booked if mails[b] == 0)
-    twice = sorted(b for b in booked if mails[b] > 1)
-    jobs_per_booking = Counter(job.booking_id for job in jobs)
+def _exactly_once(what: str, host: LabHost, load: WriteLoad, sink: LabService) -> None:
+    """Every record's job ran to success once, and its e-mail arrived once."""
+    jobs = wait_until_done(host, load.written)
+    mails = Counter(mail["record_id"] for mail in sink.report()["mails"])
+    written = set(load.written)
+    lost = sorted(b for b in written if mails[b] == 0)
+    twice = sorted(b for b in written if mails[b] > 1)
+    jobs_per_record = Counter(job.record_id for job in jobs)
     succeeded = [job for job in jobs if job.status == "succeeded"]
-    FIGURES[f"{what}: bookings made (confirmation jobs enqueued)"] = len(booked)
+    FIGURES[f"{what}: records written (confirmation jobs enqueued)"] = len(written)
     FIGURES[f"{what}:   jobs succeeded"] = len(succeeded)
     FIGURES[f"{what}:   e-mails lost"] = len(lost)
     FIGURES[f"{what}:   e-mails sent twice"] = len(twice)
     FIGURES[f"{what}:   jobs that needed a retry"] = sum(job.attempts > 1 for job in jobs)
     print(
-        f"\n{what}: {len(booked)} bookings, {len(succeeded)} jobs succeeded, "
+        f"\n{what}: {len(written)} records, {len(succeeded)} jobs succeeded, "
         f"{len(lost)} e-mails lost, {len(twice)} sent twice, {len(load.failed)} requests failed"
     )
     assert load.failed == [], load.failed[:10]
-    assert len(booked) > 30, len(booked)
-    assert all(count == 1 for count in jobs_per_booking.values()), jobs_per_booking
-    assert set(jobs_per_booking) == booked, booked - set(jobs_per_booking)
-    assert len(succeeded) == len(booked), [job for job in jobs if job.status != "succeeded"]
+    assert len(written) > 30, len(written)
+    assert all(count == 1 for count in jobs_per_record.values()), jobs_per_record
+    assert set(jobs_per_record) == written, written - set(jobs_per_record)
+    assert len(succeeded) == len(written), [job for job in jobs if job.status != "succeeded"]
     assert (lost, twice) == ([], [])
-    assert sent_notifications(host, load.booked) == len(booked)
+    assert sent_notifications(host, load.written) == len(written)
 
 
 def _stopped_mid_job(what: str, host: LabHost, old: str, since: float) -> None:
@@ -157,15 +160,15 @@ def _switch_with_jobs(
     what: str,
     host: LabHost,
     sink: LabService,
-    booker: Account,
+    writer: Actor,
     days_ahead: int,
     play: Callable[[], PlaybookRun],
 ) -> str:
     old = host.live_instance()
     since = time.time() - 1
-    with BookingLoad(host, booker, days_ahead) as load:
+    with WriteLoad(host, writer, days_ahead) as load:
         run = play()
-    TIMINGS[f"{what} (with bookings and their jobs)"] = run.seconds
+    TIMINGS[f"{what} (with writes and their jobs)"] = run.seconds
     assert run.returncode == 0, run.output[-4000:]
     _timings(what, run)
     new = host.live_instance()
@@ -177,17 +180,17 @@ def _switch_with_jobs(
 
 
 def test_jobs_enqueued_during_a_redeploy_run_exactly_once(
-    deployed: LabHost, sink: LabService, booker: Account, tmp_path_factory
+    deployed: LabHost, sink: LabService, writer: Actor, tmp_path_factory
 ) -> None:
     clone, release = make_release(tmp_path_factory.mktemp("worker"), "jobs", _same_code)
     log = tmp_path_factory.mktemp("logs") / "redeploy-jobs.log"
     deploy = partial(_deploy, deployed, log, clone)
-    _switch_with_jobs("redeploy", deployed, sink, booker, 40, deploy)
+    _switch_with_jobs("redeploy", deployed, sink, writer, 40, deploy)
     assert _version(deployed) == release
 
 
 def test_a_release_whose_worker_cannot_start_is_not_switched_to(
-    deployed: LabHost, sink: LabService, booker: Account, tmp_path_factory
+    deployed: LabHost, sink: LabService, writer: Actor, tmp_path_factory
 ) -> None:
     base = tmp_path_factory.mktemp("worker")
     clone, broken = make_release(base, "noworker", _worker_cannot_start)
@@ -201,20 +204,20 @@ def test_a_release_whose_worker_cannot_start_is_not_switched_to(
     assert (_version(deployed), deployed.live_instance()) == (serving, live)
     assert active_workers(deployed) == [f"{WORKER}@{live}.service"]
     assert _invocation(deployed, live) != before
-    # ...and takes jobs: a booking's confirmation arrives.
-    booking = book(deployed, booker, days_ahead=30, note="after a failed deploy")
-    jobs = wait_until_done(deployed, [booking["id"]], timeout=60)
+    # ...and takes jobs: a record's confirmation arrives.
+    record = domain.write(deployed, writer, days_ahead=30, note="after a failed deploy")
+    jobs = wait_until_done(deployed, [record["id"]], timeout=60)
     assert [job.status for job in jobs] == ["succeeded"], jobs
-    mails = [m for m in sink.report()["mails"] if m["booking_id"] == booking["id"]]
+    mails = [m for m in sink.report()["mails"] if m["record_id"] == record["id"]]
     assert len(mails) == 1, mails
 
 
 def test_jobs_enqueued_during_a_rollback_run_exactly_once(
-    deployed: LabHost, sink: LabService, booker: Account, tmp_path_factory
+    deployed: LabHost, sink: LabService, writer: Actor, tmp_path_factory
 ) -> None:
     before = _version(deployed)
     previous = deployed.sudo(f"readlink /srv/{APP}/previous").strip().rsplit("/", 1)[-1]
     log = tmp_path_factory.mktemp("logs") / "rollback-jobs.log"
     rollback = partial(deployed.run_playbook, "rollback.yml", log)
-    _switch_with_jobs("rollback", deployed, sink, booker, 80, rollback)
+    _switch_with_jobs("rollback", deployed, sink, writer, 80, rollback)
     assert _version(deployed) == previous != before

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import json
 import secrets
-import socket
 import subprocess
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Self
 
-from labhost import REPO
+from tests.harness.labhost import REPO
+from tests.harness.ports import free_port
 
 if TYPE_CHECKING:
-    from labhost import LabHost
+    from tests.harness.labhost import LabHost
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,11 @@ class Endpoints:
 ENDPOINTS: dict[str, Endpoints] = {}
 
 
-def _free_port(address: str) -> int:
-    with socket.socket() as probe:
-        probe.bind((address, 0))
-        return int(probe.getsockname()[1])
-
-
 def configure(host: LabHost) -> Endpoints:
     """Point the host's inventory at services on the lab machine (before its first run)."""
     address = host.address.rsplit(".", 1)[0] + ".1"
     endpoints = Endpoints(
-        address, _free_port(address), _free_port(address), f"lab-{secrets.token_urlsafe(24)}"
+        address, free_port(address), free_port(address), f"lab-{secrets.token_urlsafe(24)}"
     )
     group_vars = host.inventory / "group_vars" / "all"
     (group_vars / "lab_services.yml").write_text(

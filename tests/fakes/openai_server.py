@@ -15,7 +15,6 @@ import argparse
 import json
 import random
 import re
-import signal
 import sys
 import threading
 import time
@@ -28,6 +27,8 @@ from typing import Any
 from openai.types import CompletionUsage
 from openai.types.chat import ChatCompletion, ChatCompletionMessage
 from openai.types.chat.chat_completion import Choice
+
+from tests.harness.signals import raise_on_sigterm
 
 
 @dataclass
@@ -202,10 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     proposer = Proposer(latency=(args.latency[0], args.latency[1]))
     fake = FakeOpenAI(port=args.port, responder=proposer)
 
-    def _stop(signum: int, frame: object) -> None:
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, _stop)
+    raise_on_sigterm(SystemExit, exit_status=0)  # a clean stop: whoever started us asked
     print(f"fake OpenAI on {fake.base_url}, latency {args.latency[0]}-{args.latency[1]} s")
     sys.stdout.flush()
     with fake:

@@ -1,17 +1,12 @@
 """A local SMTP server (aiosmtpd) on loopback that keeps what it receives."""
 
-import socket
 from email import message_from_bytes
 from email.message import Message
 from typing import Any
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.harness.ports import free_port
 
 
 class _Inbox:

@@ -17,11 +17,12 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+
+from tests.harness.ports import free_port
 
 HOW_TO_PROVIDE = """\
 No PostgreSQL found for the integration tests. Provide one of:
@@ -69,12 +70,6 @@ def server_programs() -> str | None:
         if all(os.access(os.path.join(directory, p), os.X_OK) for p in ("initdb", "pg_ctl")):
             return directory
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextlib.contextmanager

@@ -3,20 +3,17 @@ a process of its own, with an environment the test chooses. SDKs that keep proce
 state (Sentry, OpenTelemetry) start there, never in the pytest worker."""
 
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 from urllib.parse import quote
 
-import httpx
 from django.db import connection
 
-from tests.fakes.smtp_server import free_port
+from tests.harness import launcher
+from tests.harness.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # Variables of the pytest process that would change what the served app does.
@@ -46,44 +43,23 @@ def served_app(env: dict[str, str], *, startup_timeout: float = 90.0) -> Iterato
         "BLOCKING_THREADS": "1",
         **env,
     }
-    # A file, not a pipe: nobody reads while it serves, and a full pipe would block it.
-    output = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after the process
-    process = subprocess.Popen(
-        [sys.executable, "-m", "example_api.serve"],
-        cwd=ROOT,
-        env=full_env,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-    )
     base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_serving(process, output, base_url, startup_timeout)
-        yield base_url
-    finally:
-        process.terminate()
+    command = [sys.executable, "-m", "example_api.serve"]
+    ready = launcher.http_ok(f"{base_url}/healthz")
+    with tempfile.TemporaryDirectory(prefix="slipway-served-") as directory:
+        log_path = Path(directory) / "server.log"
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        output.close()
-
-
-def _wait_until_serving(
-    process: subprocess.Popen[bytes], output: IO[bytes], base_url: str, timeout: float
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the server exited ({process.returncode}):\n{_read(output)}")
-        try:
-            httpx.get(f"{base_url}/healthz", timeout=5).raise_for_status()
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise AssertionError(f"no answer from /healthz within {timeout} s:\n{_read(output)}")
-
-
-def _read(output: IO[bytes]) -> str:
-    output.seek(0)
-    return output.read().decode(errors="replace")
+            # Its own process, not a group: SIGTERM to granian's main process, as systemd's
+            # KillMode=mixed does, lets the workers' SDKs flush as they stop.
+            with launcher.served(
+                command,
+                env=full_env,
+                log_path=log_path,
+                ready=ready,
+                timeout=startup_timeout,
+                grace=30,
+                group=False,
+            ):
+                yield base_url
+        except launcher.NotReady as error:
+            raise AssertionError(f"{error}:\n{log_path.read_text(errors='replace')}") from None

@@ -14,7 +14,8 @@ from example_api.bookings.tasks import send_booking_confirmation
 from tests import endpoints
 from tests.factories import future, iso
 from tests.fakes.jobs import empty_queue, jobs_of, run_worker
-from tests.fakes.smtp_server import LocalSmtp, free_port
+from tests.fakes.smtp_server import LocalSmtp
+from tests.harness.ports import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

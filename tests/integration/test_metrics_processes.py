@@ -5,22 +5,19 @@ is made for this start and removed when the server stops."""
 
 import http.client
 import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
 from pathlib import Path
 
 import pytest
 
+from tests.harness import launcher
 from tests.scrape import Samples, parse, value
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
 REQUESTS = 200
 HEALTHZ = {"method": "GET", "route": "healthz"}
 
@@ -62,34 +59,13 @@ def serve(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     log_path = tmp_path / "server.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "example_api.serve"],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, log_path.read_text()
-        with suppress(OSError):
-            if get(sock_path, "/healthz")[0] == 200:
-                return proc, sock_path
-        time.sleep(0.2)
-    stop(proc)
-    raise AssertionError("server not ready after 60 s:\n" + log_path.read_text())
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=25)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
+    proc = launcher.launch([sys.executable, "-m", "example_api.serve"], env=env, log_path=log_path)
+    try:
+        launcher.wait_ready(proc, lambda: get(sock_path, "/healthz")[0] == 200, 60, "the server")
+    except launcher.NotReady as error:
+        launcher.stop(proc)
+        raise AssertionError(f"{error}:\n{log_path.read_text()}") from None
+    return proc, sock_path
 
 
 def scrape(sock_path: Path) -> Samples:
@@ -118,6 +94,6 @@ def test_two_workers_add_up_in_one_scrape(tmp_path):
             assert value(samples, counted, **HEALTHZ, status="2xx") - before == REQUESTS
             assert value(samples, "slipway_http_requests_in_flight", **HEALTHZ) == 0
     finally:
-        stop(proc)
+        launcher.stop(proc)
     assert proc.returncode is not None
     assert not shared.exists()  # removed with the server

@@ -1,12 +1,11 @@
 """/readyz on PostgreSQL with the real dependencies: the database, Redis (tokens, login
 throttle) and the job queue (procrastinate's tables). Each failure is named in the 503."""
 
-import socket
-
 import pytest
 from django.db import connection
 
 from tests.endpoints import READYZ
+from tests.harness.ports import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -19,9 +18,7 @@ def redis_up(settings):
 
 
 def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_port()  # nothing listens there
 
 
 def test_ready_when_every_dependency_answers(api, redis_up):

@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 
-from tests.fakes.smtp_server import free_port
+from tests.harness.ports import free_port
 from tests.integration.served_app import ROOT
 
 # What exists only once a part has started: Sentry at all, and the instrumentations.

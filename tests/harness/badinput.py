@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from labhost import KEY, LabHost, PlaybookRun
+from tests.harness.labhost import KEY, LabHost, PlaybookRun
 
 # What a run changes first on a fresh server: the deploy user, Slipway's marks, sshd's
 # drop-ins, the firewall, the installed packages.

@@ -13,7 +13,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from labhost import REPO
+from tests.harness import domain
+from tests.harness.labhost import REPO
 
 APP = "example_api"
 # The `next` release's migration: an expand one (safe for the release before it) unless this
@@ -22,7 +23,7 @@ APP = "example_api"
 DESTRUCTIVE = os.environ.get("SLIPWAY_DEPLOYTEST_DESTRUCTIVE_MIGRATION") == "1"
 MIGRATION = "9901_deploytest_expand"
 EXPAND_COLUMN = "deploytest_expand"
-EXPAND_TABLE = "bookings_deploytestexpand"
+EXPAND_TABLE = f"{domain.APP_LABEL}_deploytestexpand"
 
 
 def _commit(clone: Path, message: str) -> str:
@@ -53,33 +54,35 @@ def _commit(clone: Path, message: str) -> str:
 
 
 def _add_expand_migration(clone: Path) -> None:
-    """Add a bookings migration to the clone only: a nullable column and a new table.
+    """Add a migration of the records' app to the clone only: a nullable column on the
+    records and a new table.
 
     It follows the newest migration there, so the release stays one linear history whatever
     migrations the repository has by now. The model code does not change: the old release's
-    code and the new one's both write bookings without the new column.
+    code and the new one's both write records without the new column.
     """
-    migrations = clone / APP / "bookings" / "migrations"
+    migrations = clone / APP / domain.APP_LABEL / "migrations"
     leaf = max(p.stem for p in migrations.glob("[0-9][0-9][0-9][0-9]_*.py"))
     field = (
         'models.CharField(max_length=20, default="x")'  # NOT NULL, no database default
         if DESTRUCTIVE
         else "models.CharField(max_length=20, null=True)"
     )
+    model = f"{domain.APP_LABEL}.{domain.RECORD_MODEL}"
     (migrations / f"{MIGRATION}.py").write_text(
         f"""from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("bookings", "{leaf}")]
+    dependencies = [("{domain.APP_LABEL}", "{leaf}")]
 
     operations = [
-        migrations.AddField("booking", "{EXPAND_COLUMN}", {field}),
+        migrations.AddField("{domain.RECORD_MODEL}", "{EXPAND_COLUMN}", {field}),
         migrations.CreateModel(
             "DeployTestExpand",
             fields=[
                 ("id", models.BigAutoField(primary_key=True)),
-                ("booking", models.ForeignKey("bookings.Booking", on_delete=models.CASCADE)),
+                ("record", models.ForeignKey("{model}", on_delete=models.CASCADE)),
             ],
         ),
     ]

@@ -1,4 +1,4 @@
-"""A lab host as the deploy tests see it: boot it, run playbooks on it, talk to it.
+"""A lab host as the deploy and cluster tests see it: boot it, run playbooks on it, talk to it.
 
 Hosts are booted with lab/lab.sh (systemd-nspawn, or QEMU in the vm tier) in a release and a
 bootstrap layout of our choice; each gets an inventory of its own. Network traffic goes only
@@ -12,13 +12,13 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 LAB = REPO / "lab" / "lab.sh"
@@ -41,15 +41,6 @@ def git_head() -> str:
         text=True,
         check=True,
     ).stdout.strip()
-
-
-def interrupt_on_sigterm() -> None:
-    """A SIGTERM (CI timeout, kill) becomes KeyboardInterrupt, so fixtures still tear down."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGTERM, interrupt)
 
 
 def ssh_options(port: int) -> list[str]:
@@ -236,7 +227,7 @@ class LabHost:
         body: object | None = None,
         token: str | None = None,
         scheme: str = "https",
-    ) -> tuple[int, dict[str, str], object]:
+    ) -> tuple[int, dict[str, str], Any]:
         headers = {"Host": self.domain, "Accept": "application/json"}
         data = None
         if body is not None:
@@ -254,7 +245,7 @@ class LabHost:
             conn.request(method, path, body=data, headers=headers)
             response = conn.getresponse()
             raw = response.read()
-            parsed: object = raw.decode(errors="replace")
+            parsed: Any = raw.decode(errors="replace")
             if response.getheader("Content-Type", "").startswith("application/json") and raw:
                 parsed = json.loads(raw)
             return response.status, {k.lower(): v for k, v in response.getheaders()}, parsed
