@@ -70,7 +70,8 @@ def _own_section(lines: list[str]) -> set[int]:
 def hits(root: Path, rules: Rules) -> list[str]:
     found = []
     for path in tracked_files(root):
-        if rules.path_allowed(path) or not (root / path).is_file():
+        # A symlink is read where it points (its target is tracked too).
+        if rules.path_allowed(path) or (root / path).is_symlink() or not (root / path).is_file():
             continue
         try:
             lines = (root / path).read_text(encoding="utf-8").splitlines()
