@@ -9,14 +9,14 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 from example_api.accounts.models import ApiToken
 from example_api.accounts.tasks import delete_dead_tokens_job
-from tests import endpoints
+from tests import domain_support
 from tests.factories import future, iso
 
 
 def book(api, token, resource):
     start = future(24)
     body = {"resource_id": resource.pk, "start": iso(start), "end": iso(start + timedelta(hours=1))}
-    return api.post(endpoints.BOOKINGS, body, token=token)
+    return api.post(domain_support.BOOKINGS, body, token=token)
 
 
 def test_the_confirmation_is_sent_after_commit(
