@@ -64,6 +64,14 @@ def _until_the_assistant_markers_land(repo: Path) -> None:
     errors_test = repo / "tests" / "unit" / "test_domain_errors.py"
     text = re.sub(rf"from {pkg}\.assistant\.errors import \w+\n", "", errors_test.read_text())
     errors_test.write_text(text.replace("{AssistantDisabled: 503}", "{}"))
+    env = repo / ".env.example"
+    env.write_text(
+        "".join(
+            line
+            for line in env.read_text().splitlines(keepends=True)
+            if "assistant" not in line.lower()
+        )
+    )
     for page in [repo / "README.md", *sorted((repo / "docs").glob("*.md"))]:
         text = re.sub(
             r"\[([^\]]*)\]\((?:docs/)?assistant\.md(?:#[^)]*)?\)", r"\1", page.read_text()
