@@ -31,5 +31,5 @@ template-update: ## Pull template changes through the rename: [TEMPLATE=url] [RE
 		$(if $(CONTINUE),--continue) $(if $(ABORT),--abort)
 
 .PHONY: test-template
-test-template: install ## Test rename and each removal on copies (lint, types, unit tests), template-update
+test-template: install ## Test rename, each removal and the domain swap on copies (lint, types, unit tests), template-update
 	DATABASE_URL=$(UNIT_DB) $(RUN) pytest tests/template -q -s $(PYTEST_ARGS)

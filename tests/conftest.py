@@ -1,4 +1,5 @@
-"""Fixtures shared by the unit and integration layers: users, tokens, resources, a client.
+"""Fixtures shared by the unit and integration layers: users, tokens, a client, and the
+domain's own (tests/domain_support.py).
 The helpers behind them live in importable modules (tests/factories.py, tests/client.py,
 tests/payloads.py, tests/endpoints.py); import those, not this file."""
 
@@ -8,9 +9,9 @@ from itertools import count
 import pytest
 
 from example_api.accounts.models import User
-from example_api.bookings.models import Resource
 from tests.client import ApiClient
-from tests.factories import create_resource, create_user, issue_token
+from tests.domain_support import *  # noqa: F403 - the domain's fixtures (its __all__)
+from tests.factories import create_user, issue_token
 
 
 @pytest.fixture
@@ -31,11 +32,6 @@ def make_user(db: None) -> Callable[..., User]:
 @pytest.fixture
 def token_for() -> Callable[..., str]:
     return issue_token
-
-
-@pytest.fixture
-def resource(db: None) -> Resource:
-    return create_resource()
 
 
 @pytest.fixture(autouse=True)

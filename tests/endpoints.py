@@ -18,26 +18,15 @@ OPENAPI = _api("openapi-json")
 REGISTER = _api("register_user")
 TOKEN = _api("issue_token")  # POST logs in, DELETE (revoke_token) logs out
 ME = _api("get_current_user")
-RESOURCES = _api("list_resources")  # GET lists, POST (create_resource) creates
-BOOKINGS = _api("create_booking")
-
-
-def booking_url(booking_id: int | str) -> str:
-    """GET reads it, DELETE cancels it; a str for malformed ids."""
-    return _api("get_booking", booking_id=booking_id)
-
-
-def user_bookings_url(user_id: int, query: str = "") -> str:
-    return _api("list_user_bookings", user_id=user_id) + query
 
 
 # Paths no route serves, for the JSON 404 tests: an unknown name under the API, another
 # version, the bare /api/ prefix and a path below a real one.
 UNROUTED = [
     API_ROOT + "nothing/",
-    BOOKINGS.replace(API_ROOT, "/api/v2/"),
+    ME.replace(API_ROOT, "/api/v2/"),
     "/api/",
-    booking_url(1) + "extra/",
+    ME + "extra/",
 ]
 
 

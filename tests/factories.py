@@ -1,5 +1,6 @@
-"""Rows and values the tests build: users, tokens, resources, bookings, times. Import them
-from here; tests/conftest.py only wraps some of them in fixtures."""
+"""Rows and values the tests build: users, tokens, times. Import them from here;
+tests/conftest.py only wraps some of them in fixtures. The example domain's rows are in
+tests/domain_support.py."""
 
 from datetime import datetime, timedelta
 
@@ -7,7 +8,6 @@ from django.utils import timezone
 
 from example_api.accounts.models import ApiToken, User
 from example_api.accounts.tokens import hash_token
-from example_api.bookings.models import Booking, Resource
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -27,20 +27,10 @@ def issue_token(user: User, *, expires_in: timedelta = timedelta(days=1)) -> str
     return raw
 
 
-def create_resource(name: str = "Room Ada", description: str = "6 seats") -> Resource:
-    return Resource.objects.create(name=name, description=description)
-
-
 def future(hours: float = 24, *, minutes: float = 0) -> datetime:
     """A whole-minute UTC time in the future, far enough to stay future during a test."""
     base = timezone.now().replace(second=0, microsecond=0) + timedelta(days=2)
     return base + timedelta(hours=hours, minutes=minutes)
-
-
-def make_booking(user: User, resource: Resource, start: datetime, hours: float = 1) -> Booking:
-    return Booking.objects.create(
-        user=user, resource=resource, start=start, end=start + timedelta(hours=hours)
-    )
 
 
 def iso(moment: datetime) -> str:

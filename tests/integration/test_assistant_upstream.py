@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from example_api.bookings.models import Booking, Resource
-from tests import endpoints
+from tests import domain_support, endpoints
 from tests.fakes.jobs import empty_queue, run_worker
 from tests.fakes.openai_server import FakeOpenAI, Reply, completion, error, proposal
 
@@ -174,7 +174,9 @@ def test_a_proposal_shows_a_conflict_made_after_it(fake, rooms, api, make_user, 
     body = ask(api, token)
     start, end = body["proposal"]["start"], body["proposal"]["end"]
     booked = api.post(
-        endpoints.BOOKINGS, {"resource_id": rooms[0].pk, "start": start, "end": end}, token=token
+        domain_support.BOOKINGS,
+        {"resource_id": rooms[0].pk, "start": start, "end": end},
+        token=token,
     )
     assert booked.status_code == 201
     again = api.get(endpoints.assistant_request_url(body["id"]), token=token).json()

@@ -11,10 +11,9 @@ from django.db import connections
 
 from example_api.bookings.models import Booking, BookingStatus, Resource
 from tests.client import ApiClient
-from tests.endpoints import BOOKINGS, booking_url
+from tests.domain_support import BOOKINGS, booking_body, booking_url
 from tests.factories import future, issue_token
 from tests.integration.invariants import overlapping_confirmed_pairs
-from tests.payloads import booking_body
 
 THREADS = 8
 ROUNDS = 6

@@ -6,7 +6,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from example_api.bookings.models import Booking, BookingStatus
-from tests.factories import future, make_booking
+from tests.domain_support import make_booking
+from tests.factories import future
 
 pytestmark = pytest.mark.django_db
 

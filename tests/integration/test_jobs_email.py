@@ -11,7 +11,7 @@ from django.utils import timezone
 from example_api.accounts.cleanup import delete_dead_tokens
 from example_api.accounts.models import ApiToken
 from example_api.bookings.tasks import send_booking_confirmation
-from tests import endpoints
+from tests import domain_support
 from tests.factories import future, iso
 from tests.fakes.jobs import empty_queue, jobs_of, run_worker
 from tests.fakes.smtp_server import LocalSmtp
@@ -41,7 +41,7 @@ def smtp(settings):
 def book(api, token, resource, hours=24):
     start = future(hours)
     body = {"resource_id": resource.pk, "start": iso(start), "end": iso(start + timedelta(hours=1))}
-    response = api.post(endpoints.BOOKINGS, body, token=token)
+    response = api.post(domain_support.BOOKINGS, body, token=token)
     assert response.status_code == 201, response.content
     return response.json()["id"]
 
@@ -73,7 +73,7 @@ def test_a_refused_booking_enqueues_nothing(smtp, api, make_user, token_for, res
         "start": iso(start),
         "end": iso(start + timedelta(hours=1)),
     }
-    assert api.post(endpoints.BOOKINGS, clash, token=token).status_code == 409
+    assert api.post(domain_support.BOOKINGS, clash, token=token).status_code == 409
     assert len(jobs_of(TASK)) == 1
 
 

@@ -5,9 +5,15 @@ import pytest
 
 from example_api.accounts.models import User
 from example_api.bookings.models import Booking, BookingStatus
-from tests.endpoints import BOOKINGS, REGISTER, booking_url, user_bookings_url
-from tests.factories import PASSWORD, future, issue_token, make_booking
-from tests.payloads import booking_body
+from tests.domain_support import (
+    BOOKINGS,
+    booking_body,
+    booking_url,
+    make_booking,
+    user_bookings_url,
+)
+from tests.endpoints import REGISTER
+from tests.factories import PASSWORD, future, issue_token
 
 pytestmark = pytest.mark.django_db
 

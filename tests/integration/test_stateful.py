@@ -20,10 +20,9 @@ from example_api.accounts.models import ApiToken, User
 from example_api.bookings.models import Booking, Resource
 from example_api.bookings.rules import overlaps
 from tests.client import ApiClient
-from tests.endpoints import BOOKINGS, booking_url, user_bookings_url
+from tests.domain_support import BOOKINGS, booking_body, booking_url, user_bookings_url
 from tests.factories import create_user, future, issue_token
 from tests.integration.invariants import overlapping_confirmed_pairs
-from tests.payloads import booking_body
 
 pytestmark = pytest.mark.django_db
 

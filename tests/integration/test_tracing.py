@@ -8,11 +8,10 @@ import pytest
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from example_api.bookings.models import Booking
-from tests.endpoints import BOOKINGS, booking_url
-from tests.factories import create_resource, create_user, future, issue_token
+from tests.domain_support import BOOKINGS, booking_body, booking_url, create_resource
+from tests.factories import create_user, future, issue_token
 from tests.fakes.telemetry_receivers import FakeCollector
 from tests.integration.served_app import database_url_of_this_worker, served_app
-from tests.payloads import booking_body
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the served app must see our rows
 

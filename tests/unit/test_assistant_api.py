@@ -4,7 +4,7 @@ ownership. (Answering is tested against a fake provider in tests/integration.)""
 import pytest
 
 from example_api.assistant.models import AssistantRequest
-from tests import endpoints
+from tests import domain_support, endpoints
 
 URL = endpoints.ASSISTANT_REQUESTS
 SENTENCE = "Room Ada tomorrow 10 to 11 for the design review"
@@ -26,7 +26,7 @@ def test_without_a_key_it_answers_503_and_the_rest_works(settings, api, make_use
         "code": "assistant_disabled",
     }
     assert AssistantRequest.objects.count() == 0
-    assert api.get(endpoints.RESOURCES, token=token).status_code == 200
+    assert api.get(domain_support.RESOURCES, token=token).status_code == 200
 
 
 def test_a_sentence_is_accepted_at_once(enabled, api, make_user, token_for):

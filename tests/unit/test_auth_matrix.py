@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from example_api.accounts.models import ApiToken
-from tests import endpoints
-from tests.factories import PASSWORD, future, issue_token, make_booking
-from tests.payloads import booking_body
+from tests import domain_support, endpoints
+from tests.domain_support import booking_body, make_booking
+from tests.factories import PASSWORD, future, issue_token
 
 CALLERS = ["none", "expired", "revoked", "other", "owner", "staff"]
 
@@ -59,10 +59,10 @@ def url_for(name: str, world: dict) -> str:
     return {
         "token": endpoints.TOKEN,
         "me": endpoints.ME,
-        "resources": endpoints.RESOURCES,
-        "bookings": endpoints.BOOKINGS,
-        "owners_booking": endpoints.booking_url(world["booking"].pk),
-        "owners_bookings": endpoints.user_bookings_url(world["owner"].pk),
+        "resources": domain_support.RESOURCES,
+        "bookings": domain_support.BOOKINGS,
+        "owners_booking": domain_support.booking_url(world["booking"].pk),
+        "owners_bookings": domain_support.user_bookings_url(world["owner"].pk),
         "register": endpoints.REGISTER,
     }[name]
 

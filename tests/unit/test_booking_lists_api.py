@@ -5,9 +5,10 @@ from http import HTTPStatus
 import pytest
 
 from example_api.bookings.models import BookingStatus
-from tests.endpoints import user_bookings_url as user_bookings
-from tests.factories import future, make_booking
-from tests.payloads import booking_json, utc_z
+from tests.domain_support import booking_json, make_booking
+from tests.domain_support import user_bookings_url as user_bookings
+from tests.factories import future
+from tests.payloads import utc_z
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ from example_api.accounts.models import User
 from example_api.accounts.tokens import Principal
 from example_api.bookings import selectors
 from example_api.bookings.models import Booking, BookingStatus
-from tests.factories import future, make_booking
+from tests.domain_support import make_booking
+from tests.factories import future
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,17 @@ import pytest
 from django.test import override_settings
 
 from example_api.bookings.models import Booking, BookingStatus
-from tests.endpoints import BOOKINGS, ME, booking_url, user_bookings_url
-from tests.factories import future, iso, make_booking
-from tests.payloads import booking_body, booking_json, utc_z
+from tests.domain_support import (
+    BOOKINGS,
+    booking_body,
+    booking_json,
+    booking_url,
+    make_booking,
+    user_bookings_url,
+)
+from tests.endpoints import ME
+from tests.factories import future, iso
+from tests.payloads import utc_z
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.db.utils import OperationalError
 
 from example_api.health import checks
-from tests.endpoints import HEALTHZ, READYZ, RESOURCES
+from tests.endpoints import HEALTHZ, ME, READYZ
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_readyz_gives_up_on_a_redis_that_never_answers(api, settings):
 
 def test_probes_answer_any_host_but_the_api_does_not(api):
     assert api.get(HEALTHZ, headers={"Host": "10.9.9.9:8000"}).status_code == 200
-    assert api.get(RESOURCES, headers={"Host": "10.9.9.9:8000"}).status_code == 400
+    assert api.get(ME, headers={"Host": "10.9.9.9:8000"}).status_code == 400
 
 
 def test_probes_refuse_other_methods(api):

@@ -5,18 +5,17 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.mail.backends.base import BaseEmailBackend
 
 from example_api.accounts.models import ApiToken
 from example_api.accounts.tasks import delete_dead_tokens_job
-from tests import endpoints
+from tests import domain_support
 from tests.factories import future, iso
 
 
 def book(api, token, resource):
     start = future(24)
     body = {"resource_id": resource.pk, "start": iso(start), "end": iso(start + timedelta(hours=1))}
-    return api.post(endpoints.BOOKINGS, body, token=token)
+    return api.post(domain_support.BOOKINGS, body, token=token)
 
 
 def test_the_confirmation_is_sent_after_commit(
@@ -37,15 +36,10 @@ def test_the_confirmation_is_sent_after_commit(
 def test_a_failing_inline_job_does_not_fail_the_request(
     settings, api, make_user, token_for, resource, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "tests.unit.test_jobs_inline.BrokenBackend"
+    settings.EMAIL_BACKEND = "tests.unit.test_send_once.BrokenBackend"
     with django_capture_on_commit_callbacks(execute=True):
         response = book(api, token_for(make_user()), resource)
     assert response.status_code == 201
-
-
-class BrokenBackend(BaseEmailBackend):
-    def send_messages(self, email_messages):
-        raise ConnectionRefusedError("no SMTP server")
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from example_api.logging import build_logging_config
-from tests.endpoints import HEALTHZ, ME, RESOURCES
+from tests.endpoints import HEALTHZ, ME
 
 pytestmark = pytest.mark.django_db
 
@@ -60,13 +60,14 @@ def test_access_log_line_is_json_with_the_request_id(api, json_logs):
 def test_unhandled_errors_are_json_500_and_logged_with_traceback(
     api, make_user, token_for, monkeypatch, json_logs
 ):
-    from example_api.bookings import selectors
+    from example_api.accounts import selectors
 
-    def explode():
+    def explode(*_args: object):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(selectors, "resources", explode)
-    response = api.get(RESOURCES, token=token_for(make_user()))
+    token = token_for(make_user())
+    monkeypatch.setattr(selectors, "active_user", explode)
+    response = api.get(ME, token=token)
     assert response.status_code == 500
     assert response.json() == {"detail": "internal server error", "code": "internal_error"}
     assert b"boom" not in response.content

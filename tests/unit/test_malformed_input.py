@@ -6,18 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.endpoints import (
-    BOOKINGS,
-    ME,
-    REGISTER,
-    RESOURCES,
-    TOKEN,
-    UNROUTED,
-    booking_url,
-    user_bookings_url,
-)
+from tests.domain_support import BOOKINGS, RESOURCES, booking_body, booking_url, user_bookings_url
+from tests.endpoints import ME, REGISTER, TOKEN, UNROUTED
 from tests.factories import future
-from tests.payloads import booking_body
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.test import override_settings
 from example_api.accounts.tokens import resolver
 from example_api.health import checks
 from example_api.metrics.middleware import UNMATCHED
-from tests.endpoints import BOOKINGS, HEALTHZ, ME, METRICS, READYZ, TOKEN, booking_url
-from tests.factories import future, make_booking
-from tests.payloads import booking_body
+from tests.domain_support import BOOKINGS, booking_body, booking_url, make_booking
+from tests.endpoints import HEALTHZ, ME, METRICS, READYZ, TOKEN
+from tests.factories import future
 from tests.scrape import scrape, value
 
 pytestmark = pytest.mark.django_db

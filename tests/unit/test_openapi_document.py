@@ -15,7 +15,7 @@ from example_api.error_catalog import ErrorCode
 from example_api.error_responses import domain_error_body
 from example_api.errors import DomainError
 from example_api.schemas import ErrorOut, ValidationErrorOut
-from tests import endpoints
+from tests import domain_support, endpoints
 from tests.factories import future, iso
 
 # As clients read it: JSON, where status codes are strings.
@@ -124,14 +124,14 @@ def test_a_rule_422_is_shaped_like_every_other_422(
 ):
     start = future() + start_in
     body = {"resource_id": resource.pk, "start": iso(start), "end": iso(start + length)}
-    response = api.post(endpoints.BOOKINGS, body, token=alice_token)
+    response = api.post(domain_support.BOOKINGS, body, token=alice_token)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     parsed = ValidationErrorOut.model_validate(response.json())
     assert parsed.code == code
     assert [(issue.loc, issue.type) for issue in parsed.detail] == [
         (["body", "payload", field], code)
     ]
-    malformed = api.post(endpoints.BOOKINGS, {**body, "start": "soon"}, token=alice_token)
+    malformed = api.post(domain_support.BOOKINGS, {**body, "start": "soon"}, token=alice_token)
     assert ValidationErrorOut.model_validate(malformed.json()).code == "validation_error"
 
 
@@ -151,7 +151,7 @@ def test_the_declared_password_length_is_the_validators(api, settings):
 @pytest.mark.parametrize("moment", ["0.5", "1893456000", "2030-01-01T09:00Z", "2030-01-01"])
 def test_date_times_are_rfc_3339_as_declared(api, alice, alice_token, moment):
     # Found by an outside schemathesis run: pydantic alone read `0.5` as a Unix time.
-    path = endpoints.user_bookings_url(alice.pk, f"?starts_before={moment}")
+    path = domain_support.user_bookings_url(alice.pk, f"?starts_before={moment}")
     response = api.get(path, token=alice_token)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert response.json()["detail"][0]["loc"] == ["query", "starts_before"]

@@ -9,9 +9,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from example_api.bookings.models import Resource
-from tests.endpoints import BOOKINGS, ME, RESOURCES, booking_url, user_bookings_url
-from tests.factories import future, make_booking
-from tests.payloads import booking_body
+from tests.domain_support import (
+    BOOKINGS,
+    RESOURCES,
+    booking_body,
+    booking_url,
+    make_booking,
+    user_bookings_url,
+)
+from tests.endpoints import ME
+from tests.factories import future
 
 pytestmark = pytest.mark.django_db
 

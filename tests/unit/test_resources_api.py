@@ -5,7 +5,7 @@ from http import HTTPStatus
 import pytest
 
 from example_api.bookings.models import Resource
-from tests.endpoints import RESOURCES
+from tests.domain_support import RESOURCES
 
 pytestmark = pytest.mark.django_db
 

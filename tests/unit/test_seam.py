@@ -70,12 +70,7 @@ def test_the_migration_linter_lints_every_project_app_that_has_migrations():
         for config in apps.get_app_configs()
         if config.name in settings.PROJECT_APPS and (Path(config.path) / "migrations").is_dir()
     ]
-    assert {
-        "accounts",
-        "bookings",
-        "assistant",  # part: assistant
-        "notifications",  # part: jobs
-    } <= set(with_migrations)
+    assert "accounts" in with_migrations
     # The list is computed from names, before the registry exists: labels must follow them.
     assert migration_lint_apps(settings.PROJECT_APPS) == with_migrations
     assert MIGRATION_LINTER_OPTIONS["include_apps"] == with_migrations

@@ -4,6 +4,7 @@ once it is built, recorded, and never again for that kind and object."""
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
 
 from example_api.notifications.models import SentNotification
 from example_api.notifications.sending import send_once
@@ -32,7 +33,7 @@ def test_nothing_to_send_is_not_recorded_so_a_later_call_may_send():
 
 
 def test_a_failed_send_is_not_recorded_and_raises_for_the_jobs_retry(settings):
-    settings.EMAIL_BACKEND = "tests.unit.test_jobs_inline.BrokenBackend"
+    settings.EMAIL_BACKEND = "tests.unit.test_send_once.BrokenBackend"
     with pytest.raises(ConnectionRefusedError):
         send_once(kind="reminder", object_id=1, build=note)
     assert not SentNotification.objects.exists()
@@ -46,3 +47,11 @@ def test_a_record_written_concurrently_is_not_an_error():
 
     assert send_once(kind="reminder", object_id=3, build=build_and_race) is True
     assert SentNotification.objects.count() == 1
+
+
+class BrokenBackend(BaseEmailBackend):
+    """An SMTP server that refuses every message (here, not in a domain's test: a fork that
+    deletes the example's tests keeps it)."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("no SMTP server")

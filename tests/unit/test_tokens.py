@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from example_api.accounts.models import ApiToken
 from example_api.accounts.tokens import Principal, TokenResolver, resolver
-from tests.endpoints import ME, TOKEN, user_bookings_url
+from tests.endpoints import ME, TOKEN
 from tests.factories import issue_token
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +141,7 @@ def test_without_caches_a_deactivated_user_is_refused_at_once(api, make_user, se
     settings.API_TOKEN_LOCAL_CACHE_SECONDS = 0
     user = make_user()
     raw = issue_token(user)
-    own_list = user_bookings_url(user.pk)
+    own_list = ME
     assert api.get(own_list, token=raw).status_code == 200
     user.is_active = False
     user.save()
