@@ -36,47 +36,6 @@ def edit(path: Path, old: str, new: str) -> None:
 def step_1_remove_the_parts_built_on_the_example(repo: Path) -> None:
     # The assistant proposes bookings; the client tests call the example's endpoints.
     python_m("scripts.parts", "remove", "--no-derive", "assistant", "clients", cwd=repo)
-    _until_the_assistant_markers_land(repo)
-
-
-def _until_the_assistant_markers_land(repo: Path) -> None:
-    """The assistant's lines in shared files that its `part: assistant` markers will take
-    out (branch parts-app); each edit is skipped once they do."""
-    pkg = package(repo)
-    settings = repo / pkg / "settings.py"
-    kept = [
-        line
-        for line in settings.read_text().splitlines(keepends=True)
-        if f'"{pkg}.assistant' not in line
-    ]
-    settings.write_text("".join(kept))
-    pyproject = repo / "pyproject.toml"
-    text = (
-        pyproject.read_text()
-        .replace(f'"{pkg}.assistant | ', '"')
-        .replace(f'"{pkg}.assistant", ', "")
-    )
-    pyproject.write_text(text)
-    endpoints = repo / "tests" / "endpoints.py"
-    endpoints.write_text(
-        re.sub(r"\n\nASSISTANT_REQUESTS = .*?\n(?=\n\n# )", "", endpoints.read_text(), flags=re.S)
-    )
-    errors_test = repo / "tests" / "unit" / "test_domain_errors.py"
-    text = re.sub(rf"from {pkg}\.assistant\.errors import \w+\n", "", errors_test.read_text())
-    errors_test.write_text(text.replace("{AssistantDisabled: 503}", "{}"))
-    env = repo / ".env.example"
-    env.write_text(
-        "".join(
-            line
-            for line in env.read_text().splitlines(keepends=True)
-            if "assistant" not in line.lower()
-        )
-    )
-    for page in [repo / "README.md", *sorted((repo / "docs").glob("*.md"))]:
-        text = re.sub(
-            r"\[([^\]]*)\]\((?:docs/)?assistant\.md(?:#[^)]*)?\)", r"\1", page.read_text()
-        )
-        page.write_text(text)
 
 
 def step_2_delete_the_example_app_and_its_tests(repo: Path) -> list[str]:
