@@ -1,7 +1,7 @@
 """The jobs part's share of the load stack: the production job worker.
 
 `python manage.py procrastinate worker`, every queue, its default concurrency. It runs the
-booking confirmation e-mails (and, with the assistant, its requests) as in production; the
+confirmation e-mails (and, with the assistant, its requests) as in production; the
 e-mail goes to Django's dummy backend, so no mail server is waited on.
 """
 
