@@ -262,8 +262,6 @@ class AssistantClient(LoggedInUser):
 
 
 # <<< part assistant
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 

@@ -36,6 +36,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def step_1_remove_the_parts_built_on_the_example(repo: Path) -> None:
     # The assistant proposes bookings; the client tests call the example's endpoints.
     python_m("scripts.parts", "remove", "--no-derive", "assistant", "clients", cwd=repo)
+    git("commit", "-q", "--no-verify", "-m", "Remove the assistant and the client tests", cwd=repo)
 
 
 def step_2_delete_the_example_app_and_its_tests(repo: Path) -> list[str]:
