@@ -52,7 +52,14 @@ def step_2_delete_the_example_app_and_its_tests(repo: Path) -> list[str]:
     # A part that owned one of them no longer does (make lint-parts names them).
     manifest = repo / "scripts" / "parts.toml"
     owned = manifest.read_text().splitlines(keepends=True)
-    manifest.write_text("".join(line for line in owned if line.strip().strip('",') not in tests))
+    gone = (f"{{package}}/{OLD_APP}/", f"{package(repo)}/{OLD_APP}/")
+    manifest.write_text(
+        "".join(
+            line
+            for line in owned
+            if (path := line.strip().strip('",')) not in tests and not path.startswith(gone)
+        )
+    )
     return tests
 
 
