@@ -153,6 +153,13 @@ def check_tree(root: Path, files: list[str]) -> list[str]:
         problems += [
             f"{rel}: marker names unknown part {n}" for n in markers_in(text) - parts.keys()
         ]
+        if rel.endswith(".j2"):
+            problems += [
+                f"{rel}:{number}: a Jinja comment ending a line takes its newline with it"
+                " (Ansible's trim_blocks): mark the line in the file's own syntax, or use a block"
+                for number, line in enumerate(text.splitlines(), 1)
+                if LINE_MARK.search(line) and "{#" in line and line.split("{#")[0].strip()
+            ]
         try:
             strip_markers(text, set(parts), rel)
         except PartsError as exc:

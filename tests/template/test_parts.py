@@ -105,6 +105,7 @@ def test_the_check_finds_planted_mistakes(tmp_path):
         {
             "example_api/typo.py": "X = 1  # part: alhpa\n",
             "example_api/open.py": "# >>> part beta\nY = 2\n",
+            "site.conf.j2": "    # public {# part: alpha #}\n    location / {}\n",
             "scripts/parts.toml": MANIFEST.replace('"docs/alpha.md"', '"docs/gone.md"'),
         },
     )
@@ -113,6 +114,7 @@ def test_the_check_finds_planted_mistakes(tmp_path):
     assert "example_api/typo.py: marker names unknown part alhpa" in problems
     assert "example_api/open.py: '>>> part beta' is never closed" in problems
     assert "alpha owns docs/gone.md, which is not in the tree" in problems
+    assert "site.conf.j2:1: a Jinja comment ending a line takes its newline" in problems
     clean = small_tree(tmp_path / "clean", {})
     assert check_tree(clean, git("ls-files", cwd=clean).split()) == []
 
