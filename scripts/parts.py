@@ -84,8 +84,13 @@ def check_request(parts: dict[str, Part], removed: set[str]) -> None:
             )
 
 
+def under(path: str, own: str) -> bool:
+    """The path is `own` or inside the folder `own`."""
+    return path == own or path.startswith(own.rstrip("/") + "/")
+
+
 def owned_by(path: str, part: Part) -> bool:
-    return any(path == own or path.startswith(own.rstrip("/") + "/") for own in part.paths)
+    return any(under(path, own) for own in part.paths)
 
 
 def strip_markers(text: str, removed: set[str], where: str = "") -> str:
@@ -144,7 +149,7 @@ def check_tree(root: Path, files: list[str]) -> list[str]:
             continue
         gone_with = [parts[name] for name in removed if name in parts]
         for path in part.paths:
-            present = any(owned_by(f, Part("", "", (), (path,))) for f in files)
+            present = any(under(f, path) for f in files)
             if not present and not any(owned_by(path, other) for other in gone_with):
                 problems.append(f"{MANIFEST}: {part.name} owns {path}, which is not in the tree")
     for rel in files:
