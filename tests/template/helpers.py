@@ -56,10 +56,12 @@ def git(*args: str, cwd: Path, check: bool = True) -> str:
 
 
 def copy_repo(dest: Path) -> Path:
-    """This repository's files as they are on disk (tracked, plus new files not ignored), as
-    the first commit of a fresh repository on branch main."""
+    """This repository's tracked files as they are on disk (edits not yet committed included),
+    as the first commit of a fresh repository on branch main. Untracked files stay out: what a
+    fork gets is what git holds (a new file counts once it is added), not whatever else lies in
+    the checkout, such as a report a CI system wrote there."""
     listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        ["git", "ls-files", "-z", "--cached"],
         cwd=ROOT,
         check=True,
         capture_output=True,
