@@ -20,11 +20,13 @@ from pathlib import Path
 import pytest
 import upstreams  # part: jobs
 from keyremoval import KeyRemoval, remove_the_key, second_operator
+from minimal_fork import MinimalFork, MinimalRun
 
 from tests.harness import domain
 from tests.harness.accounts import make_staff
 from tests.harness.badinput import BadInputStory, try_bad_inputs
 from tests.harness.domain import Actor
+from tests.harness.forks import ROOT, kept_parts
 from tests.harness.labhost import (
     FIGURES,
     TIMINGS,
@@ -43,12 +45,19 @@ from tests.harness.signals import raise_on_sigterm
 TIER = os.environ.get("SLIPWAY_LAB_TIER", "nspawn")
 if TIER not in {"nspawn", "vm"}:
     raise ValueError(f"SLIPWAY_LAB_TIER must be nspawn or vm, not {TIER!r}")
+# SLIPWAY_DEPLOY_SHAPES=debian13 boots that shape alone (a laptop's quick run; the minimal
+# fork's run); SLIPWAY_DEPLOY_SUFFIX names its hosts apart from another run's at the same time.
+SUFFIX = os.environ.get("SLIPWAY_DEPLOY_SUFFIX", "")
 SHAPES = {
-    "debian13": Shape("deploy13" if TIER == "nspawn" else "deployvm", "13", "root"),
-    "debian12": Shape("deploy12", "12", "sudo", port=2222),
+    "debian13": Shape(("deploy13" if TIER == "nspawn" else "deployvm") + SUFFIX, "13", "root"),
+    "debian12": Shape("deploy12" + SUFFIX, "12", "sudo", port=2222),
 }
 if TIER == "vm":
     del SHAPES["debian12"]
+WANTED = os.environ.get("SLIPWAY_DEPLOY_SHAPES", "").replace(",", " ").split()
+if set(WANTED) - set(SHAPES):
+    raise ValueError(f"SLIPWAY_DEPLOY_SHAPES: {WANTED} names no shape of {sorted(SHAPES)}")
+SHAPES = {key: shape for key, shape in SHAPES.items() if not WANTED or key in WANTED}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -99,7 +108,44 @@ def _bring_up(key: str, shape: Shape, workdir: Path, release: str) -> Bringup:
 
 
 @pytest.fixture(scope="session")
-def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[Bringup]]]:
+def minimal_fork_started(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Future[MinimalFork] | str]:
+    """The minimal fork made and its checks started with the fleet (when a test asks for
+    them), or why they do not run."""
+    asked = [getattr(item, "fixturenames", ()) for item in request.session.items]
+    if not any("minimal_fork" in names for names in asked):
+        yield "no test asks for it"
+        return
+    if TIER != "nspawn":
+        yield f"NOT RUN in the {TIER} tier: it boots a host of its own, an nspawn one"
+        return
+    if not kept_parts(ROOT):
+        yield "NOT RUN: this tree is the minimal fork already (every part removed)"
+        return
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(MinimalFork, tmp_path_factory.mktemp("minimal"))
+    try:
+        yield future
+    finally:
+        pool.shutdown(wait=True)
+        if future.exception() is None:
+            future.result().stop()
+
+
+@pytest.fixture(scope="session")
+def minimal_fork(minimal_fork_started: Future[MinimalFork] | str) -> MinimalRun:
+    """The minimal fork's own deploy checks, on a Debian 13 host of its own, once done."""
+    if isinstance(minimal_fork_started, str):
+        pytest.skip(minimal_fork_started)
+    return minimal_fork_started.result().result()
+
+
+@pytest.fixture(scope="session")
+def fleet(
+    tmp_path_factory: pytest.TempPathFactory,
+    minimal_fork_started: Future[MinimalFork] | str,  # starts beside the fleet
+) -> Iterator[dict[str, Future[Bringup]]]:
     """Every shape, booting and deploying in parallel from the start of the session."""
     if os.geteuid() != 0:
         pytest.fail("the deploy tests boot systemd-nspawn hosts and must run as root")
@@ -118,7 +164,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future
 
 def _deployed(fleet: dict[str, Future[Bringup]], key: str) -> LabHost:
     if key not in fleet:
-        pytest.skip(f"NOT RUN in the {TIER} tier: only the Debian 13 host boots there")
+        pytest.skip(f"NOT RUN: no {key} host in this run ({TIER} tier, {sorted(SHAPES)} booted)")
     bringup = fleet[key].result()
     run = bringup.first_run
     if run.returncode != 0:
@@ -145,7 +191,7 @@ def server(request: pytest.FixtureRequest, fleet: dict[str, Future[Bringup]]) ->
 def bad_input(fleet: dict[str, Future[Bringup]]) -> BadInputStory:
     """The runs with bad input a fresh Debian 12 host met before its first real run."""
     if "debian12" not in fleet:
-        pytest.skip(f"NOT RUN in the {TIER} tier: the bad-input host is the Debian 12 one")
+        pytest.skip("NOT RUN: the bad-input host is the Debian 12 one, not booted in this run")
     story = fleet["debian12"].result().bad_input
     assert story is not None
     return story
