@@ -50,8 +50,9 @@ def served_once(**env: str) -> dict[str, object]:
         capture_output=True,
         text=True,
         timeout=180,
-        check=True,
+        check=False,
     )
+    assert result.returncode == 0, f"exit {result.returncode}:\n{result.stderr[-4000:]}"
     return json.loads(result.stdout.splitlines()[-1])
 
 
