@@ -10,6 +10,7 @@ import structlog
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -65,12 +66,30 @@ def host_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 api.add_decorator(host_checked, mode="view")
 
 
+def no_store(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Cache-Control: no-store on every answer, errors included: each is about one caller
+    (a token, their records), so no browser, proxy or CDN may keep a copy."""
+
+    @wraps(view)
+    def uncached(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        patch_cache_control(response, no_store=True)
+        return response
+
+    return uncached
+
+
+api.add_decorator(no_store, mode="view")
+
+
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     status = DOMAIN_ERROR_STATUS[type(exc)]
     response = api.create_response(request, domain_error_body(exc, status), status=status)
     if exc.retry_after is not None:
         response["Retry-After"] = str(exc.retry_after)
+    if status == 401:  # every 401 names its scheme (RFC 9110), a failed login's too
+        response["WWW-Authenticate"] = "Bearer"
     return response
 
 

@@ -71,6 +71,7 @@ def test_login_returns_a_token_that_is_stored_only_as_a_hash(api, make_user):
     assert response.status_code == HTTPStatus.OK
     body = response.json()
     assert set(body) == {"token", "expires_at"}
+    assert response["Cache-Control"] == "no-store"  # no cache or proxy keeps the token
     stored = ApiToken.objects.get(user=user)
     assert stored.key_hash == hash_token(body["token"])
     assert body["token"] not in stored.key_hash
@@ -92,6 +93,8 @@ def test_login_with_bad_credentials_is_401(api, make_user, username, password):
         "detail": "invalid username or password",
         "code": "invalid_credentials",
     }
+    # Every 401 names its scheme (RFC 9110), as docs/api.md and the OpenAPI document say.
+    assert response["WWW-Authenticate"] == "Bearer"
     assert not ApiToken.objects.exists()
 
 
