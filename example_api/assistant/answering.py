@@ -14,6 +14,16 @@ from example_api.errors import DomainError
 
 log = structlog.get_logger(__name__)
 
+# What the provider reports is stored as far as the columns hold it: a model name past the
+# column's length, or a token count past PostgreSQL's integer, must not fail the job and
+# leave the request pending with the day's quota spent.
+MODEL_NAME_LENGTH = AssistantRequest._meta.get_field("model").max_length or 0
+TOKENS_MAX = 2**31 - 1  # PositiveIntegerField: PostgreSQL's integer
+
+
+def _storable(tokens: int) -> int:
+    return min(max(tokens, 0), TOKENS_MAX)
+
 
 def answer(*, request_id: int) -> None:
     """Ask the model about a pending request and store the outcome. Never raises for what
@@ -33,9 +43,9 @@ def answer(*, request_id: int) -> None:
             )
         )
         result.update(
-            model=reply.model,
-            prompt_tokens=reply.prompt_tokens,
-            completion_tokens=reply.completion_tokens,
+            model=reply.model[:MODEL_NAME_LENGTH],
+            prompt_tokens=_storable(reply.prompt_tokens),
+            completion_tokens=_storable(reply.completion_tokens),
         )
         if reply.content is None:
             raise AssistantInvalidOutput()

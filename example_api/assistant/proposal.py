@@ -4,7 +4,7 @@ with a failure code; the text is never used in any other way."""
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -33,9 +33,16 @@ class Proposal:
     note: str
 
 
-def _aware(moment: datetime, zone: ZoneInfo) -> datetime:
-    # Local wall time in the user's zone as asked; an explicit offset is taken as given.
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+def _utc(moment: datetime, zone: ZoneInfo) -> datetime:
+    """The moment in UTC, as a booking stores it. Local wall time is read in the user's zone
+    as asked; an explicit offset is taken as given. A moment past year 9999 once in UTC (late
+    on 31 December 9999 west of Greenwich) fits no datetime: the booking endpoint answers 422
+    for it, and the assistant refuses it before anything is stored."""
+    aware = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+    try:
+        return aware.astimezone(UTC)
+    except OverflowError:
+        raise AssistantInvalidOutput() from None
 
 
 def parse(content: str, *, zone: ZoneInfo, now: datetime | None = None) -> Proposal:
@@ -46,6 +53,6 @@ def parse(content: str, *, zone: ZoneInfo, now: datetime | None = None) -> Propo
     resource = Resource.objects.filter(name__iexact=output.resource.strip()).first()
     if resource is None:
         raise AssistantUnknownResource()
-    start, end = _aware(output.start, zone), _aware(output.end, zone)
+    start, end = _utc(output.start, zone), _utc(output.end, zone)
     rules.check_range(start=start, end=end, now=now or timezone.now())
     return Proposal(resource=resource, start=start, end=end, note=output.note.strip())

@@ -39,12 +39,18 @@ class Reply:
     delay: float = 0.0  # seconds to wait before answering: a hang when past the timeout
 
 
-def completion(content: str, *, prompt_tokens: int = 120, completion_tokens: int = 30) -> Reply:
+def completion(
+    content: str,
+    *,
+    prompt_tokens: int = 120,
+    completion_tokens: int = 30,
+    model: str = "fake-model",
+) -> Reply:
     answer = ChatCompletion(
         id="chatcmpl-fake",
         object="chat.completion",
         created=int(time.time()),
-        model="fake-model",
+        model=model,
         choices=[
             Choice(
                 index=0,

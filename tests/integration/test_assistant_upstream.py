@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
 
 from example_api.bookings.models import Booking, Resource
 from tests import domain_support, endpoints
@@ -94,10 +96,8 @@ def rooms(db):
     return [Resource.objects.create(name=name) for name in ("Room Ada", "Room Grace", "Desk 7")]
 
 
-def ask(api, token, text="Room Ada tomorrow 10 to 11 for the design review"):
-    created = api.post(
-        endpoints.ASSISTANT_REQUESTS, {"text": text, "time_zone": "Europe/Berlin"}, token=token
-    )
+def ask(api, token, text="Room Ada tomorrow 10 to 11 for the design review", zone=ZONE.key):
+    created = api.post(endpoints.ASSISTANT_REQUESTS, {"text": text, "time_zone": zone}, token=token)
     assert created.status_code == 202, created.content
     assert created.json()["state"] == "pending"
     run_worker()
@@ -208,3 +208,75 @@ def test_logs_carry_the_outcome_never_the_sentence_or_the_key(
     assert "assistant request answered" in logged
     assert "555-0199" not in logged
     assert "sk-test-only" not in logged
+
+
+def test_a_moment_past_year_9999_in_utc_is_refused_before_it_is_stored(
+    fake, rooms, api, make_user, token_for, client
+):
+    # 23:00 on the last day of 9999 in Los Angeles is year 10000 in UTC. Stored, it made every
+    # read of the request answer 500, and the admin's list of requests 500 for all staff.
+    late = proposal(resource="Room Ada", start="9999-12-31T22:00", end="9999-12-31T23:00", note="")
+    fake.script(late)
+    body = ask(api, token_for(make_user()), zone="America/Los_Angeles")
+    assert (body["state"], body["code"], body["proposal"]) == (
+        "failed",
+        "assistant_invalid_output",
+        None,
+    )
+    staff = make_user(staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_assistantrequest"))
+    client.force_login(staff)
+    listed = client.get(reverse("admin:assistant_assistantrequest_changelist"))
+    assert listed.status_code == 200
+
+
+def test_odd_usage_figures_and_a_long_model_name_still_store_the_answer(
+    fake, rooms, api, make_user, token_for
+):
+    # Past PostgreSQL's integer and the column's length: the job used to crash, leaving the
+    # request pending for good with the day's quota slot spent.
+    odd = completion(
+        json.dumps(
+            {"resource": "Room Ada", "start": local(1, 10), "end": local(1, 11), "note": ""}
+        ),
+        prompt_tokens=2**31,
+        completion_tokens=2**40,
+        model="m" * 300,
+    )
+    fake.script(odd)
+    body = ask(api, token_for(make_user()))
+    assert body["state"] == "proposed"
+    assert body["usage"] == {"prompt_tokens": 2**31 - 1, "completion_tokens": 2**31 - 1}
+
+
+def test_the_migration_fails_requests_stored_past_year_9999(rooms, make_user):
+    from importlib import import_module
+
+    from django.db import connection
+
+    from example_api.assistant.models import AssistantRequest
+
+    migration = import_module("example_api.assistant.migrations.0002_fail_proposals_past_year_9999")
+    fine, poisoned = (
+        AssistantRequest.objects.create(user=make_user(), text="x", state="proposed")
+        for _ in range(2)
+    )
+    with connection.cursor() as cursor:  # what an earlier release could store
+        cursor.execute(
+            'UPDATE assistant_assistantrequest SET start = %s, "end" = %s WHERE id = %s',
+            ["10000-01-01T06:00:00Z", "10000-01-01T07:00:00Z", poisoned.pk],
+        )
+        cursor.execute(
+            'UPDATE assistant_assistantrequest SET start = %s, "end" = %s WHERE id = %s',
+            ["2030-01-01T06:00:00Z", "2030-01-01T07:00:00Z", fine.pk],
+        )
+    with connection.schema_editor() as editor:
+        migration.fail_them(None, editor)
+    poisoned.refresh_from_db()
+    fine.refresh_from_db()
+    assert (poisoned.state, poisoned.code, poisoned.start) == (
+        "failed",
+        "assistant_invalid_output",
+        None,
+    )
+    assert (fine.state, fine.start is not None) == ("proposed", True)

@@ -37,6 +37,24 @@ def test_an_explicit_offset_is_kept(resource):
 
 
 @pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("9999-12-31T22:00", "9999-12-31T23:00"),  # ends in year 10000 once in UTC
+        ("9999-12-31T23:00", "9999-12-31T23:30"),  # starts there too
+    ],
+)
+def test_a_moment_past_year_9999_in_utc_is_invalid_output(resource, start, end):
+    # Stored, it made every later read of the request (and the admin's list) answer 500.
+    with pytest.raises(AssistantInvalidOutput):
+        proposal.parse(answer(start=start, end=end), zone=ZoneInfo("America/Los_Angeles"), now=NOW)
+
+
+def test_the_proposal_is_kept_in_utc(resource):
+    found = proposal.parse(answer(), zone=BERLIN, now=NOW)
+    assert found.start.tzinfo is UTC and found.end.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
     "content",
     [
         "not json",
