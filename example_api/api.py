@@ -10,11 +10,10 @@ import structlog
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from example_api.error_responses import domain_error_body, error_body
+from example_api.error_responses import domain_error_body, error_body, validation_error_body
 from example_api.errors import DomainError
 from example_api.openapi import DocumentedAPI
 from example_api.project_apps import app_modules
@@ -52,7 +51,7 @@ def host_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     """Django validates the Host header against ALLOWED_HOSTS when the host is asked for,
     not on every request. Every API call asks first, before authentication and parsing: a
     bad Host raises DisallowedHost, which Django answers with its 400 (JSON under /api/,
-    see ApiJsonErrorsMiddleware). The probes (/healthz, /readyz) never ask, so load
+    see ApiResponsesMiddleware). The probes (/healthz, /readyz) never ask, so load
     balancers may use any address."""
 
     @wraps(view)
@@ -64,22 +63,6 @@ def host_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
 
 api.add_decorator(host_checked, mode="view")
-
-
-def no_store(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Cache-Control: no-store on every answer, errors included: each is about one caller
-    (a token, their records), so no browser, proxy or CDN may keep a copy."""
-
-    @wraps(view)
-    def uncached(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        patch_cache_control(response, no_store=True)
-        return response
-
-    return uncached
-
-
-api.add_decorator(no_store, mode="view")
 
 
 @api.exception_handler(DomainError)
@@ -103,7 +86,7 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(request, {**error_body(422), "detail": exc.errors}, status=422)
+    return api.create_response(request, validation_error_body(exc.errors), status=422)
 
 
 @api.exception_handler(HttpError)

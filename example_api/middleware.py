@@ -1,4 +1,4 @@
-"""Request-scoped middleware: request id and access log, and JSON for every /api/ error."""
+"""Request-scoped middleware: request id and access log; JSON errors and no-store under /api/."""
 
 import re
 import time
@@ -42,24 +42,27 @@ class RequestIdMiddleware:
         return response
 
 
-class ApiJsonErrorsMiddleware:
-    """Under /api/, turns any non-JSON error response (405 from the router, 400 from Django's
-    request checks, ...) into `{"detail": ..., "code": ...}` so clients only ever parse JSON."""
+class ApiResponsesMiddleware:
+    """What every answer under /api/ carries. Any non-JSON error (405 from the router, 400
+    from Django's request checks, ...) becomes `{"detail": ..., "code": ...}`, so clients only
+    ever parse JSON. And Cache-Control: no-store: each answer is about one caller (a token,
+    their records), so no browser, proxy or CDN may keep a copy."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (
-            response.status_code >= 400
-            and request.path.startswith("/api/")
-            and not response.get("Content-Type", "").startswith("application/json")
+        if not request.path.startswith("/api/"):
+            return response
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+            "application/json"
         ):
             replacement = JsonResponse(
                 error_body(response.status_code), status=response.status_code
             )
             if response.has_header("Allow"):
                 replacement["Allow"] = response["Allow"]
-            return replacement
+            response = replacement
+        response["Cache-Control"] = "no-store"
         return response

@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "example_api.middleware.RequestIdMiddleware",
     # Answers browsers' preflights before anything else runs (the CORS_* settings above).
     "corsheaders.middleware.CorsMiddleware",
-    "example_api.middleware.ApiJsonErrorsMiddleware",
+    "example_api.middleware.ApiResponsesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -52,6 +52,24 @@ MALFORMED_BODIES = {
 }
 
 
+def test_a_flood_of_unknown_keys_gets_a_short_422(api):
+    # ~150 KB of unknown keys, one of them 5,000 characters long: the answer used to list
+    # each with its input echoed, ten times the request's size.
+    body = {"username": "a", "password": "x" * 20, "k" * 5_000: "v"}
+    body |= {f"key{i}": "v" * 60 for i in range(2_000)}
+    response = api.post(REGISTER, body)
+    answer = assert_json_4xx(response)
+    assert response.status_code == 422
+    assert len(response.content) < 8_000 < len(json.dumps(body)) // 10
+    issues = answer["detail"]
+    assert len(issues) == 21
+    more = issues.pop()
+    assert (more["loc"], more["type"]) == (["body"], "too_many_errors")
+    assert int(more["msg"].removesuffix(" more problems")) >= 2_001 - 20  # the keys at least
+    assert all(set(issue) <= {"loc", "msg", "type", "ctx"} for issue in issues)  # no input
+    assert max(len(part) for issue in issues for part in issue["loc"]) == 100
+
+
 @pytest.mark.parametrize("body", MALFORMED_BODIES.values(), ids=MALFORMED_BODIES.keys())
 @pytest.mark.parametrize("path", [BOOKINGS, RESOURCES, REGISTER])
 def test_malformed_bodies_are_json_4xx(api, token, resource, path, body):
@@ -99,6 +117,7 @@ def test_wrong_method_is_json_405(api, method, path):
     assert response.status_code == 405
     assert response.json() == {"detail": "Method Not Allowed", "code": "method_not_allowed"}
     assert response["Allow"]
+    assert response["Cache-Control"] == "no-store"  # every answer under /api/, errors too
 
 
 @pytest.mark.parametrize("path", UNROUTED)
@@ -106,6 +125,7 @@ def test_unknown_api_paths_are_json_404(api, path):
     response = api.client.get(path)
     assert response.status_code == 404
     assert response.json() == {"detail": "Not Found", "code": "not_found"}
+    assert response["Cache-Control"] == "no-store"
 
 
 @pytest.mark.parametrize(
@@ -122,6 +142,7 @@ def test_disallowed_host_is_json_400_under_api(api, method, path, host):
     response = getattr(api.client, method)(path, headers={"Host": host})
     assert response.status_code == 400
     assert response.json() == {"detail": "Bad Request", "code": "bad_request"}
+    assert response["Cache-Control"] == "no-store"
 
 
 def test_allowed_hosts_are_served(api, token, settings):
