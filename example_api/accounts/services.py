@@ -26,9 +26,10 @@ def register_user(*, username: str, email: str, password: str) -> User:
         validate_password(password, user=user)
     except DjangoValidationError as exc:
         raise WeakPassword(exc.messages) from None
-    user.set_password(password)
+    # The cheap refusals first: a taken name costs one query, never a password hash.
     if User.objects.filter(username__iexact=username).exists():
         raise UsernameTaken()
+    user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
