@@ -33,7 +33,7 @@ checkout() { echo "$WORK/$1/slipway"; }
 # the HOME that sudo keeps, and files of root's in the runner's own caches would refuse it.
 job_home() {
     case $1 in
-        main) echo "/home/$RUNNER" ;;
+        main | template) echo "/home/$RUNNER" ;;
         *) echo "/home/$RUNNER/sudo-jobs" ;;
     esac
 }
