@@ -12,7 +12,9 @@ also when a test fails or the run is interrupted.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
+from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +66,12 @@ def pytest_configure(config: pytest.Config) -> None:
     raise_on_sigterm()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The minimal fork's test last: it waits for checks that run beside the main hosts'
+    tests, and would hold those back wherever it came in the file order."""
+    items.sort(key=lambda item: "minimal_fork" in getattr(item, "fixturenames", ()))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if TIMINGS:
         terminalreporter.section("deploy timings")
@@ -107,12 +115,22 @@ def _bring_up(key: str, shape: Shape, workdir: Path, release: str) -> Bringup:
     return Bringup(host, story, removal, run, log)
 
 
-@pytest.fixture(scope="session")
+def _after_the_fleet(
+    fleet: dict[str, Future[Bringup]], workdir: Path, stopping: threading.Event
+) -> MinimalFork | None:
+    # The main hosts' bring-up is the layer's critical path: a third first run of site.yml
+    # beside theirs slowed all three on 2 cores. Their tests wait on load windows and
+    # playbooks, which leaves room for this one.
+    futures.wait(fleet.values())
+    return None if stopping.is_set() else MinimalFork(workdir)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def minimal_fork_started(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Future[MinimalFork] | str]:
-    """The minimal fork made and its checks started with the fleet (when a test asks for
-    them), or why they do not run."""
+) -> Iterator[Future[MinimalFork | None] | str]:
+    """The minimal fork made and its checks started once the main hosts are up (when a test
+    asks for them), or why they do not run."""
     asked = [getattr(item, "fixturenames", ()) for item in request.session.items]
     if not any("minimal_fork" in names for names in asked):
         yield "no test asks for it"
@@ -123,29 +141,32 @@ def minimal_fork_started(
     if not kept_parts(ROOT):
         yield "NOT RUN: this tree is the minimal fork already (every part removed)"
         return
+    fleet = request.getfixturevalue("fleet") if any("fleet" in n for n in asked) else {}
+    stopping = threading.Event()
     pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(MinimalFork, tmp_path_factory.mktemp("minimal"))
+    workdir = tmp_path_factory.mktemp("minimal")
+    future = pool.submit(_after_the_fleet, fleet, workdir, stopping)
     try:
         yield future
     finally:
+        stopping.set()
         pool.shutdown(wait=True)
-        if future.exception() is None:
-            future.result().stop()
+        if future.exception() is None and (started := future.result()) is not None:
+            started.stop()
 
 
 @pytest.fixture(scope="session")
-def minimal_fork(minimal_fork_started: Future[MinimalFork] | str) -> MinimalRun:
+def minimal_fork(minimal_fork_started: Future[MinimalFork | None] | str) -> MinimalRun:
     """The minimal fork's own deploy checks, on a Debian 13 host of its own, once done."""
     if isinstance(minimal_fork_started, str):
         pytest.skip(minimal_fork_started)
-    return minimal_fork_started.result().result()
+    started = minimal_fork_started.result()
+    assert started is not None, "stopped before it started"
+    return started.result()
 
 
 @pytest.fixture(scope="session")
-def fleet(
-    tmp_path_factory: pytest.TempPathFactory,
-    minimal_fork_started: Future[MinimalFork] | str,  # starts beside the fleet
-) -> Iterator[dict[str, Future[Bringup]]]:
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[Bringup]]]:
     """Every shape, booting and deploying in parallel from the start of the session."""
     if os.geteuid() != 0:
         pytest.fail("the deploy tests boot systemd-nspawn hosts and must run as root")
