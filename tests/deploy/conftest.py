@@ -120,7 +120,7 @@ def _after_the_fleet(
 ) -> MinimalFork | None:
     # The main hosts' bring-up is the layer's critical path: a third first run of site.yml
     # beside theirs slowed all three on 2 cores. Their tests wait on load windows and
-    # playbooks, which leaves room for this one.
+    # playbooks, which leaves the CPU for this one.
     futures.wait(fleet.values())
     return None if stopping.is_set() else MinimalFork(workdir)
 

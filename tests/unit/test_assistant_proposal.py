@@ -51,7 +51,8 @@ def test_a_moment_past_year_9999_in_utc_is_invalid_output(resource, start, end):
 
 def test_the_proposal_is_kept_in_utc(resource):
     found = proposal.parse(answer(), zone=BERLIN, now=NOW)
-    assert found.start.tzinfo is UTC and found.end.tzinfo is UTC
+    assert found.start.tzinfo is UTC
+    assert found.end.tzinfo is UTC
 
 
 @pytest.mark.parametrize(
