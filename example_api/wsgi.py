@@ -14,5 +14,5 @@ from example_api import telemetry
 
 telemetry.start()
 # <<< part telemetry
-# Bodies without Content-Length readable by Django (request_body.py).
+# Bodies without Content-Length readable, unread ones off the connection (request_body.py).
 application = complete_bodies(get_wsgi_application())

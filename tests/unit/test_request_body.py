@@ -32,6 +32,10 @@ class Stream:
     def readline(self, size: int = -1) -> bytes:
         return self.left.readline(size)
 
+    @property
+    def unread(self) -> int:
+        return len(self.left.getbuffer()) - self.left.tell()
+
 
 def environ(body: bytes = b"", *, length: bool = True, protocol: str = "HTTP/1.1") -> dict:
     env: dict[str, Any] = {
@@ -72,13 +76,43 @@ def body_of(request: WSGIRequest) -> bytes:
     return request.body
 
 
-def test_requests_with_a_length_or_without_a_body_pass_straight_through():
-    for env in (environ(b'{"a": 1}'), environ(b""), environ(b"", length=False)):
-        env.pop("HTTP_TRANSFER_ENCODING", None)
-        stream = env["wsgi.input"]
-        serve(env)
-        assert env["wsgi.input"] is stream
-        assert stream.reads == 0
+def test_a_request_without_a_body_passes_straight_through():
+    env = environ(b"", length=False)
+    del env["HTTP_TRANSFER_ENCODING"]
+    stream = env["wsgi.input"]
+    seen = serve(env)
+    assert stream.reads == 0
+    assert "Connection" not in seen["headers"]
+
+
+def test_an_empty_body_by_content_length_passes_straight_through():
+    env = environ(b"")
+    seen = serve(env)
+    assert env["wsgi.input"].reads == 0
+    assert "Connection" not in seen["headers"]
+
+
+def test_a_body_the_view_read_costs_one_more_read_and_keeps_the_connection():
+    env = environ(b'{"a": 1}')
+    stream = env["wsgi.input"]
+    seen = serve(env, body_of)
+    assert seen["returned"] == b'{"a": 1}'
+    assert "Connection" not in seen["headers"]
+    assert stream.reads == 2  # Django's read, then ours, at the end
+
+
+def test_a_body_nobody_read_is_drained_and_the_connection_kept():
+    env = environ(b"x" * LIMIT)
+    seen = serve(env)
+    assert env["wsgi.input"].unread == 0
+    assert "Connection" not in seen["headers"]
+
+
+def test_a_declared_length_over_the_limit_is_not_read_and_the_connection_closes():
+    env = environ(b"x" * (LIMIT + 1))
+    seen = serve(env)
+    assert env["wsgi.input"].unread == LIMIT + 1
+    assert seen["headers"]["Connection"] == "close"
 
 
 def test_a_chunked_body_reaches_django_with_its_length():
@@ -86,9 +120,10 @@ def test_a_chunked_body_reaches_django_with_its_length():
     seen = serve(env, body_of)
     assert seen["returned"] == b'{"a": 1}'
     assert env["CONTENT_LENGTH"] == "8"
+    assert "Connection" not in seen["headers"]
 
 
-def test_a_chunked_body_over_the_limit_is_too_big_for_django():
+def test_a_chunked_body_over_the_limit_is_too_big_for_django_and_closes_the_connection():
     env = environ(b"x" * (LIMIT + 500), length=False)
 
     def view(request: WSGIRequest) -> object:
@@ -100,11 +135,24 @@ def test_a_chunked_body_over_the_limit_is_too_big_for_django():
     assert seen["returned"] == "refused"
     assert env["CONTENT_LENGTH"] == str(LIMIT + 1)  # read one byte past the limit, no more
     assert env["wsgi.input"].getvalue() == b"x" * (LIMIT + 1)
+    assert seen["headers"]["Connection"] == "close"
 
 
-def test_http2_bodies_without_a_length_are_read():
+def test_http2_bodies_without_a_length_are_read_but_never_say_connection_close():
     short = environ(b'{"a": 1}', length=False, protocol="HTTP/2")
     assert serve(short, body_of)["returned"] == b'{"a": 1}'
+    long = environ(b"x" * (LIMIT + 1), length=False, protocol="HTTP/2")
+    assert "Connection" not in serve(long)["headers"]
+
+
+def test_a_body_that_cannot_be_read_closes_the_connection():
+    env = environ(b"x" * 10)
+
+    def broken(size: int = -1) -> bytes:
+        raise OSError("client gone")
+
+    env["wsgi.input"].read = broken
+    assert serve(env)["headers"]["Connection"] == "close"
 
 
 @pytest.mark.parametrize(
