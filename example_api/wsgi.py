@@ -4,6 +4,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from example_api.request_body import complete_bodies
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example_api.settings")
 
 # >>> part telemetry
@@ -12,4 +14,5 @@ from example_api import telemetry
 
 telemetry.start()
 # <<< part telemetry
-application = get_wsgi_application()
+# Bodies without Content-Length readable, unread ones off the connection (request_body.py).
+application = complete_bodies(get_wsgi_application())
