@@ -33,10 +33,18 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
+BUILT_ON_THE_EXAMPLE = ("assistant", "clients")
+
+
 def step_1_remove_the_parts_built_on_the_example(repo: Path) -> None:
-    # The assistant proposes bookings; the client tests call the example's endpoints.
-    python_m("scripts.parts", "remove", "--no-derive", "assistant", "clients", cwd=repo)
-    git("commit", "-q", "--no-verify", "-m", "Remove the assistant and the client tests", cwd=repo)
+    # The assistant proposes bookings; the client tests call the example's endpoints. A fork
+    # that removed them already (the minimal fork) has nothing to do here.
+    removed = read_metadata(repo).removed
+    kept = [name for name in BUILT_ON_THE_EXAMPLE if name not in removed]
+    if not kept:
+        return
+    python_m("scripts.parts", "remove", "--no-derive", *kept, cwd=repo)
+    git("commit", "-q", "--no-verify", "-m", f"Remove {' and '.join(kept)}", cwd=repo)
 
 
 def step_2_delete_the_example_app_and_its_tests(repo: Path) -> list[str]:

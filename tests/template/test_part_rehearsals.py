@@ -48,8 +48,10 @@ def seed_caches(repo: Path) -> None:
             (repo / tool.relative_to(ROOT)).symlink_to(tool)
 
 
-@pytest.mark.parametrize("rehearsal", sorted(REHEARSALS))
+@pytest.mark.parametrize("rehearsal", sorted(REHEARSALS) or ["none"])
 def test_removal_passes_lint_types_and_unit_tests(rehearsal, tmp_path):
+    if not REHEARSALS:
+        pytest.skip("NOT RUN: this tree has no part left to remove (the minimal fork)")
     if WANTED and rehearsal not in WANTED:
         pytest.skip(f"REHEARSE={','.join(WANTED)} leaves out {rehearsal}")
     names = REHEARSALS[rehearsal]
