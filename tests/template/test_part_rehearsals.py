@@ -16,11 +16,12 @@ import pytest
 
 from scripts.parts import read_manifest
 from scripts.template_names import read_metadata
+from tests.harness.forks import kept_parts
 
 from .helpers import ROOT, copy_repo, git, python_m, run
 
 PARTS = read_manifest(ROOT)
-KEPT = [name for name in PARTS if name not in read_metadata(ROOT).removed]
+KEPT = kept_parts(ROOT)
 
 
 def with_dependents(name: str) -> list[str]:
