@@ -52,6 +52,8 @@ deploy_user: deploy
 ansible_user: "{{ deploy_user }}"
 ansible_ssh_private_key_file: $KEY
 ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
+# Lab hosts get new host keys at every boot. Mitogen reads this, not the ssh options above.
+ansible_host_key_checking: false
 deploy_user_ssh_keys:
   - "$(cat "$KEY.pub")"
 app_name: example_api
