@@ -15,6 +15,7 @@ from ledger import Ledger, LoadAccount
 from scenario import assert_steady, record_load
 from tally import Written, write_recovered
 from topology import Cluster, until
+from workers import wait_for_live_workers  # part: jobs
 
 from tests.harness.labhost import FIGURES, TIMINGS
 
@@ -24,6 +25,7 @@ FAILOVER_GOAL = 30.0  # seconds from the power-off to the first acknowledged rec
 FAILOVER_BOUND = 60.0
 WRITES_WITHIN = 90.0  # give up waiting for writes after this (fails the goal anyway)
 REJOIN_WITHIN = 120.0
+WORKER_BACK_WITHIN = 60.0  # RestartSec, the start check, a Django start  # part: jobs
 
 
 @dataclass
@@ -86,6 +88,16 @@ def test_no_acknowledged_record_is_lost(
     verify(provisioned, "db primary power-off", acknowledged)
 
 
+# >>> part jobs
+def test_the_job_workers_run_after_the_failover(provisioned: Cluster, failover: Failover) -> None:
+    """procrastinate stops (status 0) when its database goes away: each app host's live slot
+    has its worker running again, on the new primary, soon after."""
+    restarts = wait_for_live_workers(provisioned, WORKER_BACK_WITHIN)
+    for name, count in restarts.items():
+        FIGURES[f"db primary power-off: {name}'s worker restarted (times)"] = count
+
+
+# <<< part jobs
 def test_the_old_primary_rejoins_as_a_replica(
     provisioned: Cluster, failover: Failover, acknowledged: list[Written]
 ) -> None:
