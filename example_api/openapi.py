@@ -26,7 +26,13 @@ HEADERS: dict[str, dict[str, Any]] = {
     },
 }
 # Which responses carry which header, besides X-Request-ID (on every response).
-STATUS_HEADERS = {"401": ["WWW-Authenticate"], "429": ["Retry-After"]}
+STATUS_HEADERS = {"401": ["WWW-Authenticate"], "429": ["Retry-After"], "503": ["Retry-After"]}
+# Any operation answers it while the database or Redis cannot be reached (example_api/outages.py),
+# so each declares it: a generated client then parses it instead of failing on the status.
+OUTAGE_RESPONSE = {
+    "description": "Service Unavailable",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+}
 
 NOT_DECLARED = (
     "\n\nEvery response carries `X-Request-ID`. A method a path does not list is answered "
@@ -48,6 +54,7 @@ class DocumentedAPI(NinjaAPI):
         schema["components"]["headers"] = HEADERS
         for operations in schema["paths"].values():
             for operation in operations.values():
+                operation["responses"].setdefault(503, OUTAGE_RESPONSE)
                 _declare_headers(operation["responses"])
         _drop_unused_schemas(schema)
         return schema

@@ -142,6 +142,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # libpq's connect_timeout (a DATABASE_URL's own wins): without it psycopg waits 130 s for a
     # server that vanished mid-handshake, and the pool's few workers wait with it.
     options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT_SECONDS", 5))
+    # PostgreSQL's statement_timeout, set here and nowhere else (0: none): a statement stuck
+    # on a lock or a slow plan is cancelled, so a request whose client has gone stops within
+    # this bound, answered 503 (example_api/outages.py). After any options of DATABASE_URL,
+    # so this one wins. A migration longer than this needs DB_STATEMENT_TIMEOUT_SECONDS=0.
+    statement_timeout_ms = env_int("DB_STATEMENT_TIMEOUT_SECONDS", 15) * 1000
+    options["options"] = " ".join(
+        filter(None, [options.get("options"), f"-c statement_timeout={statement_timeout_ms}"])
+    )
     options["pool"] = {
         "min_size": env_int("DB_POOL_MIN_SIZE", 1),
         "max_size": env_int("DB_POOL_MAX_SIZE", 4),
