@@ -24,7 +24,7 @@ log = structlog.get_logger(__name__)
 
 api = DocumentedAPI(
     title="Slipway example API",
-    version="1.0.0",
+    version="1.1.0",
     # The domain app says what the service is (its settings.py): this module names no domain.
     description=settings.API_DESCRIPTION,
     auth=import_string(settings.API_AUTH),

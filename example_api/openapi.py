@@ -57,7 +57,24 @@ class DocumentedAPI(NinjaAPI):
                 operation["responses"].setdefault(503, OUTAGE_RESPONSE)
                 _declare_headers(operation["responses"])
         _drop_unused_schemas(schema)
+        _open_error_codes(schema["components"]["schemas"])
         return schema
+
+
+OPEN_CODES = (
+    "A stable, machine-readable error code. The set is open: codes are added within a major "
+    "version, so accept any string, branch on the ones you know (`examples` lists those of "
+    "this version), and act on the HTTP status for the others."
+)
+
+
+def _open_error_codes(schemas: dict[str, Any]) -> None:
+    """ErrorCode as an open set: a string, its known values as `examples`, not an `enum`. A
+    client generated from an enum refuses a code added after it (openapi-python-client
+    raises ValueError), so every new code would break every client (docs/api.md, Errors)."""
+    codes = schemas["ErrorCode"]
+    known = codes.pop("enum")
+    codes.update(description=OPEN_CODES, examples=known)
 
 
 def _declare_headers(responses: dict[str, Any]) -> None:

@@ -30,12 +30,12 @@ def parsed(response: Any, status: int, model: Any) -> Any:
 
 def refused(api: Api, response: Any, status: int, code: str) -> Any:
     """An error in its declared model (ValidationErrorOut for a 422, ErrorOut otherwise),
-    its code parsed into the ErrorCode enum."""
+    its code a plain string: the set of codes is open (docs/api.md, Errors)."""
     body = parsed(
         response, status, api.model("ValidationErrorOut" if status == 422 else "ErrorOut")
     )
-    assert isinstance(body.code, api.model("ErrorCode")), response.content
-    assert body.code == api.model("ErrorCode")(code)
+    assert isinstance(body.code, str), response.content
+    assert body.code == code
     return body
 
 
