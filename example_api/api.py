@@ -16,7 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from example_api.error_responses import domain_error_body, error_body, validation_error_body
 from example_api.errors import DomainError
 from example_api.openapi import DocumentedAPI
-from example_api.outages import OUTAGES, RETRY_AFTER_SECONDS, dependency_of
+from example_api.outages import OUTAGES
 from example_api.project_apps import app_modules
 from example_api.telemetry import report_unhandled  # part: telemetry
 
@@ -106,21 +106,16 @@ def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
     return api.create_response(request, error_body(400), status=400)
 
 
-def unavailable(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
-    # A dependency is down (example_api/outages.py): not a bug, so no traceback and no
-    # report, and the client is told when to try again.
-    log.warning("dependency unavailable", dependency=dependency_of(exc), error=repr(exc)[:200])
-    body = error_body(503, "service temporarily unavailable, try again later")
-    response = api.create_response(request, body, status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+def outage(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+    # A dependency is down (example_api/outages.py): passed on to Django, so that
+    # ApiResponsesMiddleware answers it, the one place for every view under /api/, also for
+    # what fails around an operation (a view decorator's transaction, its commit).
+    raise exc
 
 
-# Every operation's exceptions come here, its token check's included: the one place where
-# an outage becomes a 503. Ninja picks the handler of the closest type, so these win over
-# the catch-all below.
-for outage in OUTAGES:
-    api.add_exception_handler(outage, unavailable)
+# Ninja picks the handler of the closest type, so these win over the catch-all below.
+for outage_type in OUTAGES:
+    api.add_exception_handler(outage_type, outage)
 
 
 @api.exception_handler(Exception)

@@ -3,7 +3,8 @@
 While the database or Redis cannot be reached (stopped, failing over, refusing connections,
 a connection killed, a statement cut by DB_STATEMENT_TIMEOUT_SECONDS), a request cannot
 succeed now and may succeed soon: the API answers 503 `service_unavailable` with Retry-After
-(example_api/api.py), never 500 `internal_error`, so a client can tell an outage from a bug.
+(example_api/middleware.py), never 500 `internal_error`, so a client can tell an outage from a
+bug.
 """
 
 import psycopg
