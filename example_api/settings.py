@@ -41,7 +41,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # None by default. The API authenticates with bearer tokens, never cookies: no credentials.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/"
-CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "x-request-id"]
+# Idempotency-Key: a page may retry its creates safely too (docs/api.md, Safe retries).
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "x-request-id", "idempotency-key"]
 # Headers a page's script may read (docs/openapi.json declares them).
 CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
 CORS_PREFLIGHT_MAX_AGE = 3600
@@ -68,6 +69,7 @@ PROJECT_APPS = [
     "example_api.bookings",
     "example_api.accounts",
     "example_api.health",
+    "example_api.idempotency",
     "example_api.jobs",  # part: jobs
     "example_api.notifications",  # part: jobs
     "example_api.assistant",  # part: assistant

@@ -132,6 +132,25 @@ def test_register_log_in_book_read_list_cancel(
     assert logout.status_code == HTTPStatus.NO_CONTENT
 
 
+def test_a_retried_booking_with_its_idempotency_key_books_once(
+    api: Api, new_user: Any, resource_id: int
+) -> None:
+    """The client sends the same Idempotency-Key again, as after a lost answer: the same
+    booking comes back, and the user holds one (docs/api.md, Safe retries)."""
+    carol = new_user("carol")
+    start = tomorrow(13)
+    body = api.model("BookingIn")(resource_id=resource_id, start=start, end=start + HOUR)
+    key = secrets.token_hex(16)
+    answers = [
+        api.op("create_booking").sync_detailed(client=carol.client, body=body, idempotency_key=key)
+        for _ in range(2)
+    ]
+    first, again = (parsed(answer, 201, api.model("BookingOut")) for answer in answers)
+    assert again.to_dict() == first.to_dict()
+    listed = api.op("list_user_bookings").sync_detailed(carol.id, client=carol.client)
+    assert parsed(listed, 200, api.model("PagedBookingOut")).count == 1
+
+
 def test_overlap_is_a_409_with_its_code(api: Api, new_user: Any, resource_id: int) -> None:
     alice, bob = new_user("alice"), new_user("bob")
     start = tomorrow(10)

@@ -14,6 +14,7 @@ export type Booking = CreateBooking["responses"][201]["content"]["application/js
 type Conflict = CreateBooking["responses"][409]["content"]["application/json"];
 type Unprocessable = CreateBooking["responses"][422]["content"]["application/json"];
 type Throttled = paths["/api/v1/auth/token/"]["post"]["responses"][429];
+type CreateHeaders = NonNullable<CreateBooking["parameters"]["header"]>;
 
 // A form sends what the user typed: the note has a default on the server, so it may be left out.
 export const request: BookingRequest = {
@@ -82,14 +83,21 @@ type Outcome =
   | { status: 409; body: Conflict }
   | { status: 422; body: Unprocessable };
 
+// The caller makes one key per booking it means, and sends it again with each retry: a retry
+// after a lost answer gets the first booking instead of a second one.
 export async function createBooking(
   baseUrl: string,
   token: string,
   body: BookingRequest,
+  idempotencyKey: CreateHeaders["Idempotency-Key"] = crypto.randomUUID(),
 ): Promise<Outcome> {
   const response = await fetch(`${baseUrl}/api/v1/bookings/`, {
     method: "POST",
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      "Content-Type": "application/json",
+      "Idempotency-Key": idempotencyKey ?? crypto.randomUUID(),
+    },
     body: JSON.stringify(body),
   });
   const status = response.status;
