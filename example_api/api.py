@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from example_api.error_responses import domain_error_body, error_body, validation_error_body
 from example_api.errors import DomainError
 from example_api.openapi import DocumentedAPI
+from example_api.outages import OUTAGES
 from example_api.project_apps import app_modules
 from example_api.telemetry import report_unhandled  # part: telemetry
 
@@ -23,7 +24,7 @@ log = structlog.get_logger(__name__)
 
 api = DocumentedAPI(
     title="Slipway example API",
-    version="1.0.0",
+    version="1.1.0",
     # The domain app says what the service is (its settings.py): this module names no domain.
     description=settings.API_DESCRIPTION,
     auth=import_string(settings.API_AUTH),
@@ -103,6 +104,18 @@ def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse
 @api.exception_handler(SuspiciousOperation)
 def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
     return api.create_response(request, error_body(400), status=400)
+
+
+def outage(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+    # A dependency is down (example_api/outages.py): passed on to Django, so that
+    # ApiResponsesMiddleware answers it, the one place for every view under /api/, also for
+    # what fails around an operation (a view decorator's transaction, its commit).
+    raise exc
+
+
+# Ninja picks the handler of the closest type, so these win over the catch-all below.
+for outage_type in OUTAGES:
+    api.add_exception_handler(outage_type, outage)
 
 
 @api.exception_handler(Exception)

@@ -17,6 +17,7 @@ STATUS_CODES: dict[int, PlatformCode] = {
     413: PlatformCode.REQUEST_TOO_LARGE,
     422: PlatformCode.VALIDATION_ERROR,
     500: PlatformCode.INTERNAL_ERROR,
+    503: PlatformCode.SERVICE_UNAVAILABLE,
 }
 
 

@@ -24,6 +24,8 @@ class PlatformCode(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     REQUEST_TOO_LARGE = "request_too_large"
     INTERNAL_ERROR = "internal_error"
+    # The database or Redis cannot be reached now (example_api/outages.py): try again later.
+    SERVICE_UNAVAILABLE = "service_unavailable"
 
 
 class DomainError(Exception):

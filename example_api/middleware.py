@@ -1,4 +1,5 @@
-"""Request-scoped middleware: request id and access log; JSON errors and no-store under /api/."""
+"""Request-scoped middleware: request id and access log; under /api/, JSON errors, 503 for
+outages, and no-store."""
 
 import re
 import time
@@ -9,8 +10,10 @@ import structlog
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from example_api.error_responses import error_body
+from example_api.outages import RETRY_AFTER_SECONDS, dependency_of
 
 access_log = structlog.get_logger("example_api.access")
+log = structlog.get_logger(__name__)
 
 # Accept a caller's id (from nginx or a client) only if it is short and harmless to log.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -65,4 +68,18 @@ class ApiResponsesMiddleware:
                 replacement["Allow"] = response["Allow"]
             response = replacement
         response["Cache-Control"] = "no-store"
+        return response
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        """An unreachable database or Redis (example_api/outages.py) is 503 with Retry-After,
+        never 500: a client can tell an outage from a bug. Not a bug, so no traceback; the
+        API's operations pass theirs on to here (example_api/api.py). Anything else goes on
+        to the API's or Django's own handling."""
+        dependency = dependency_of(exc)
+        if dependency is None or not request.path.startswith("/api/"):
+            return None
+        log.warning("dependency unavailable", dependency=dependency, error=repr(exc)[:200])
+        body = error_body(503, "service temporarily unavailable, try again later")
+        response = JsonResponse(body, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -26,7 +26,13 @@ HEADERS: dict[str, dict[str, Any]] = {
     },
 }
 # Which responses carry which header, besides X-Request-ID (on every response).
-STATUS_HEADERS = {"401": ["WWW-Authenticate"], "429": ["Retry-After"]}
+STATUS_HEADERS = {"401": ["WWW-Authenticate"], "429": ["Retry-After"], "503": ["Retry-After"]}
+# Any operation answers it while the database or Redis cannot be reached (example_api/outages.py),
+# so each declares it: a generated client then parses it instead of failing on the status.
+OUTAGE_RESPONSE = {
+    "description": "Service Unavailable",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+}
 
 NOT_DECLARED = (
     "\n\nEvery response carries `X-Request-ID`. A method a path does not list is answered "
@@ -48,9 +54,27 @@ class DocumentedAPI(NinjaAPI):
         schema["components"]["headers"] = HEADERS
         for operations in schema["paths"].values():
             for operation in operations.values():
+                operation["responses"].setdefault(503, OUTAGE_RESPONSE)
                 _declare_headers(operation["responses"])
         _drop_unused_schemas(schema)
+        _open_error_codes(schema["components"]["schemas"])
         return schema
+
+
+OPEN_CODES = (
+    "A stable, machine-readable error code. The set is open: codes are added within a major "
+    "version, so accept any string, branch on the ones you know (`examples` lists those of "
+    "this version), and act on the HTTP status for the others."
+)
+
+
+def _open_error_codes(schemas: dict[str, Any]) -> None:
+    """ErrorCode as an open set: a string, its known values as `examples`, not an `enum`. A
+    client generated from an enum refuses a code added after it (openapi-python-client
+    raises ValueError), so every new code would break every client (docs/api.md, Errors)."""
+    codes = schemas["ErrorCode"]
+    known = codes.pop("enum")
+    codes.update(description=OPEN_CODES, examples=known)
 
 
 def _declare_headers(responses: dict[str, Any]) -> None:

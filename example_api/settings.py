@@ -41,7 +41,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # None by default. The API authenticates with bearer tokens, never cookies: no credentials.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/"
-CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "x-request-id"]
+# Idempotency-Key: a page may retry its creates safely too (docs/api.md, Safe retries).
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "x-request-id", "idempotency-key"]
 # Headers a page's script may read (docs/openapi.json declares them).
 CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
 CORS_PREFLIGHT_MAX_AGE = 3600
@@ -68,6 +69,7 @@ PROJECT_APPS = [
     "example_api.bookings",
     "example_api.accounts",
     "example_api.health",
+    "example_api.idempotency",
     "example_api.jobs",  # part: jobs
     "example_api.notifications",  # part: jobs
     "example_api.assistant",  # part: assistant
@@ -142,6 +144,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # libpq's connect_timeout (a DATABASE_URL's own wins): without it psycopg waits 130 s for a
     # server that vanished mid-handshake, and the pool's few workers wait with it.
     options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT_SECONDS", 5))
+    # PostgreSQL's statement_timeout, set here and nowhere else (0: none): a statement stuck
+    # on a lock or a slow plan is cancelled, so a request whose client has gone stops within
+    # this bound, answered 503 (example_api/outages.py). After any options of DATABASE_URL,
+    # so this one wins. A migration longer than this needs DB_STATEMENT_TIMEOUT_SECONDS=0.
+    statement_timeout_ms = env_int("DB_STATEMENT_TIMEOUT_SECONDS", 15) * 1000
+    options["options"] = " ".join(
+        filter(None, [options.get("options"), f"-c statement_timeout={statement_timeout_ms}"])
+    )
     options["pool"] = {
         "min_size": env_int("DB_POOL_MIN_SIZE", 1),
         "max_size": env_int("DB_POOL_MAX_SIZE", 4),

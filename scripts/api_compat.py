@@ -6,6 +6,11 @@ candidate is the code's document. Optic (scripts/api-compat, pinned in its packa
 judges the difference with its breaking-changes rules: a removed operation or response
 property, a narrowed type or enum, a new required input, ... A new major `info.version` (the
 API's version) allows breaking changes; the difference is then only printed.
+
+Error codes are an open set (docs/api.md, Errors): ErrorCode is a string listing its known
+codes as `examples`, which Optic does not judge. So a new code passes, as it should, and this
+script checks what Optic no longer sees: the set stays open (no `enum`), and every code of the
+release is still listed (a released code never goes away or changes meaning).
 """
 
 import json
@@ -14,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from scripts.openapi import current
 
@@ -26,6 +32,21 @@ QUIET = {"OPTIC_TELEMETRY_LEVEL": "off", "SCARF_ANALYTICS": "false"}
 
 def major(document: dict[str, dict[str, str]]) -> str:
     return document["info"]["version"].split(".")[0]
+
+
+def code_problems(base: dict[str, Any], head: dict[str, Any]) -> list[str]:
+    released = base["components"]["schemas"]["ErrorCode"]
+    now = head["components"]["schemas"]["ErrorCode"]
+    problems = []
+    if "enum" in now:
+        problems.append(
+            "ErrorCode is an enum: clients generated from it refuse every code added later"
+        )
+    listed = set(now.get("examples", []) + now.get("enum", []))
+    gone = [code for code in released.get("examples", []) if code not in listed]
+    if gone:
+        problems.append(f"codes of the release no longer listed: {', '.join(gone)}")
+    return problems
 
 
 def main() -> int:
@@ -44,7 +65,10 @@ def main() -> int:
         # Optic too lets a new version of the document break the old one.
         print(f"api-compat: API version {released} -> {now}: breaking changes allowed")
         return 0
-    if result.returncode == 0:
+    problems = code_problems(base, head)
+    for problem in problems:
+        print(f"api-compat: {problem}")
+    if result.returncode == 0 and not problems:
         print(f"api-compat: no breaking change against the release document (API {released})")
         return 0
     print(

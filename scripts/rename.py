@@ -49,11 +49,11 @@ RESERVED = frozenset(
     {
         "accounts", "aiosmtpd", "ansible", "assistant", "bookings", "conftest", "corsheaders",
         "dj_database_url", "django", "docker", "docs", "fastapi", "granian", "gunicorn",
-        "health", "hypothesis", "jobs", "lab", "load", "locust", "manage", "mypy", "ninja",
-        "notifications", "openai", "opentelemetry", "procrastinate", "prometheus_client",
-        "psycopg", "pydantic", "pytest", "redis", "ruff", "schemathesis", "scripts",
-        "sentry_sdk", "settings", "structlog", "telemetry", "testcontainers", "tests",
-        "uvicorn",
+        "health", "hypothesis", "idempotency", "jobs", "lab", "load", "locust", "manage",
+        "mypy", "ninja", "notifications", "openai", "opentelemetry", "procrastinate",
+        "prometheus_client", "psycopg", "pydantic", "pytest", "redis", "ruff", "schemathesis",
+        "scripts", "sentry_sdk", "settings", "structlog", "telemetry", "testcontainers",
+        "tests", "uvicorn",
     }
 )  # fmt: skip
 PACKAGE_RE = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -20,6 +20,7 @@ from example_api.accounts.errors import (
 )
 from example_api.accounts.schemas import MeOut, RegisterIn, TokenIn, TokenOut, UserOut
 from example_api.errors import DomainError
+from example_api.idempotency.api import IDEMPOTENT, idempotent
 from example_api.schemas import errors
 
 router = Router(tags=["accounts"])
@@ -41,7 +42,9 @@ ERROR_STATUS: dict[type[DomainError], int] = {
     auth=None,
     response={201: UserOut, **errors(400, 409, 413, 422)},
     summary="Register a user",
+    openapi_extra=IDEMPOTENT,
 )
+@idempotent()
 def register_user(request: HttpRequest, payload: RegisterIn) -> Status[object]:
     user = services.register_user(
         username=payload.username, email=payload.email, password=payload.password

@@ -22,3 +22,8 @@ def principal_of(request: HttpRequest) -> Principal:
     if not isinstance(principal, Principal):
         raise TypeError("principal_of() needs a view protected by bearer_token")
     return principal
+
+
+def user_id_of(request: HttpRequest) -> int:
+    """Whose an authenticated request is: the owner of its idempotency keys, for one."""
+    return principal_of(request).user_id

@@ -6,7 +6,7 @@ from http import HTTPStatus
 from django.http import HttpRequest
 from ninja import Path, Router, Status
 
-from example_api.accounts.auth import principal_of
+from example_api.accounts.auth import principal_of, user_id_of
 from example_api.assistant import selectors, services
 from example_api.assistant.errors import (
     AssistantDisabled,
@@ -17,6 +17,7 @@ from example_api.assistant.errors import (
 from example_api.assistant.models import AssistantRequest, AssistantState
 from example_api.assistant.schemas import AssistantRequestIn, AssistantRequestOut
 from example_api.errors import DomainError
+from example_api.idempotency.api import IDEMPOTENT, idempotent
 from example_api.schemas import MAX_ID, errors
 
 router = Router(tags=["assistant"])
@@ -59,7 +60,9 @@ def _out(request: AssistantRequest) -> dict[str, object]:
     "/assistant/requests/",
     response={202: AssistantRequestOut, **errors(400, 401, 413, 422, 429, 503)},
     summary="Ask the booking assistant for a proposal (answered later; poll the request)",
+    openapi_extra=IDEMPOTENT,
 )
+@idempotent(owner=user_id_of)
 def submit_assistant_request(request: HttpRequest, payload: AssistantRequestIn) -> Status[object]:
     created = services.submit(
         user_id=principal_of(request).user_id, text=payload.text, time_zone=payload.time_zone

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
-from example_api.accounts.auth import principal_of
+from example_api.accounts.auth import principal_of, user_id_of
 from example_api.accounts.errors import StaffOnly, UserNotFound
 from example_api.bookings import selectors, services
 from example_api.bookings.errors import (
@@ -30,6 +30,7 @@ from example_api.bookings.schemas import (
     ResourceOut,
 )
 from example_api.errors import DomainError
+from example_api.idempotency.api import IDEMPOTENT, idempotent
 from example_api.pagination import LimitOffset
 from example_api.schemas import MAX_ID, errors
 
@@ -78,7 +79,9 @@ def create_resource(request: HttpRequest, payload: ResourceIn) -> Status[object]
     "/bookings/",
     response={201: BookingOut, **errors(400, 401, 404, 409, 413, 422)},
     summary="Book a resource for [start, end)",
+    openapi_extra=IDEMPOTENT,
 )
+@idempotent(owner=user_id_of)
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status[object]:
     booking = services.create_booking(
         user_id=principal_of(request).user_id,

@@ -41,22 +41,27 @@ def run(cmd: list[str], cwd: Path, timeout: float = 300) -> str:
     return output
 
 
-def python_client(document: Path, workdir: Path) -> ModuleType:
-    """openapi-python-client (pinned in uv.lock), warnings fatal; returns the package."""
+def python_client(document: Path, workdir: Path, package: str = PACKAGE) -> ModuleType:
+    """openapi-python-client (pinned in uv.lock), warnings fatal; returns the package. Each
+    package of a session needs a name of its own (Python imports a name once)."""
+    config = HERE / "openapi-python-client.yaml"
+    if package != PACKAGE:
+        config = workdir / "openapi-python-client.yaml"
+        config.write_text(f"package_name_override: {package}\nproject_name_override: {package}\n")
     output = run(
         [
             str(BIN / "openapi-python-client"),
             "generate",
             *("--path", str(document)),
-            *("--config", str(HERE / "openapi-python-client.yaml")),
-            *("--meta", "none", "--output-path", str(workdir / PACKAGE)),
+            *("--config", str(config)),
+            *("--meta", "none", "--output-path", str(workdir / package)),
             "--fail-on-warning",
         ],
         cwd=workdir,
     )
     assert "Warning" not in output, output
     sys.path.insert(0, str(workdir))
-    return importlib.import_module(PACKAGE)
+    return importlib.import_module(package)
 
 
 def operation(package: ModuleType, tag: str, operation_id: str) -> Any:

@@ -3,10 +3,15 @@ Sentry on loopback) as one event tagged with the request id the client got, and 
 client's token or password.
 
 The exception is a real one, provoked without any test-only code in the app: the served app's
-database does not exist, so a request that needs it fails inside the API (PostgreSQL refuses
-every connection; the pool gives up after a second)."""
+database is a new, empty one, never migrated, so a request that reads a table fails inside the
+API ("relation ... does not exist"), a bug's 500. (An unreachable database is an outage, a 503
+that goes to the log, not to Sentry: tests/integration/test_outages.py.)"""
+
+import uuid
+from collections.abc import Iterator
 
 import httpx
+import psycopg
 import pytest
 
 from tests.endpoints import ME, TOKEN
@@ -18,18 +23,21 @@ PASSWORD_VALUE = "pw-never-leaves-" + "Hq3vL8" * 3
 
 
 @pytest.fixture
-def missing_database_url() -> str:
-    # The test database's server and user, a database nobody created.
+def unmigrated_database_url() -> Iterator[str]:
+    """The test database's server and user, a new database without any table."""
     url = database_url_of_this_worker()
-    return url[: url.rindex("/")] + "/slipway_no_such_database"
+    name = f"slipway_unmigrated_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url[: url.rindex("/")] + f"/{name}"
+    finally:
+        with psycopg.connect(url, dbname="postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_unhandled_exceptions_reach_sentry_with_the_request_id(missing_database_url):
-    env = {
-        "APP_VERSION": "release-under-test",
-        "DATABASE_URL": missing_database_url,
-        "DB_POOL_TIMEOUT_SECONDS": "1",
-    }
+def test_unhandled_exceptions_reach_sentry_with_the_request_id(unmigrated_database_url):
+    env = {"APP_VERSION": "release-under-test", "DATABASE_URL": unmigrated_database_url}
     bearer = {"Authorization": f"Bearer {TOKEN_VALUE}"}
     with FakeSentry() as sentry:
         with served_app({**env, "SENTRY_DSN": sentry.dsn}) as base_url:
@@ -51,10 +59,10 @@ def test_unhandled_exceptions_reach_sentry_with_the_request_id(missing_database_
         assert event["environment"] == "production"
         assert event["request"]["url"].endswith(path)
         assert "logentry" not in event, "the exception's event, not one made of a log line"
-        # The last is the one raised; before it, what caused it (the pool's timeout).
+        # The last is the one raised (Django's); before it, what caused it (psycopg's).
         exception = event["exception"]["values"][-1]
-        assert exception["type"] == "OperationalError"
-        assert exception["value"].startswith("couldn't get a connection")
+        assert exception["type"] == "ProgrammingError"
+        assert "does not exist" in exception["value"]
         # The SDK keeps a sensitive header's name and blanks its value; bodies are never sent.
         headers = {name.lower(): value for name, value in event["request"]["headers"].items()}
         assert headers.get("authorization", "[Filtered]") == "[Filtered]"

@@ -40,7 +40,7 @@ def main() -> None:
         "retry_after": refused.headers.get("Retry-After"),
         "metrics": scraped.content.decode(),
         "error_codes": [code.value for code in ErrorCode],
-        "documented_codes": document["components"]["schemas"]["ErrorCode"]["enum"],
+        "documented_codes": document["components"]["schemas"]["ErrorCode"]["examples"],
         "lint_apps": lint_apps,
         "lint_output": lint_output.getvalue(),
     }
