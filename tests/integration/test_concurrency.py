@@ -1,19 +1,18 @@
 """Races through the HTTP layer on real PostgreSQL: many requests released at once for one
 slot must give exactly one 201, the rest 409, and never two overlapping confirmed rows."""
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 
 from example_api.bookings.models import Booking, BookingStatus, Resource
 from tests.client import ApiClient
 from tests.domain_support import BOOKINGS, booking_body, booking_url
 from tests.factories import future, issue_token
 from tests.integration.invariants import overlapping_confirmed_pairs
+from tests.integration.threads import released_together
 
 THREADS = 8
 ROUNDS = 6
@@ -23,25 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def release_together(calls: list[Callable[[], int]]) -> Counter[int]:
     """Run every call in its own thread, all released by one barrier; count status codes."""
-    barrier = threading.Barrier(len(calls))
-    statuses: list[int] = []
-    lock = threading.Lock()
-
-    def worker(call: Callable[[], int]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            status = call()
-            with lock:
-                statuses.append(status)
-        finally:
-            connections.close_all()  # each thread has its own connection
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return Counter(statuses)
+    return Counter(released_together(calls))
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connections
 
 from example_api.accounts.models import User
 from example_api.bookings.models import Booking, Resource
@@ -17,6 +16,7 @@ from tests.client import ApiClient
 from tests.domain_support import BOOKINGS, booking_body
 from tests.endpoints import REGISTER
 from tests.factories import PASSWORD, future, issue_token
+from tests.integration.threads import released_together
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -25,25 +25,7 @@ THREADS = 6
 
 def together(call: Callable[[], Any]) -> list[Any]:
     """`call` in THREADS threads released by one barrier; their answers."""
-    barrier = threading.Barrier(THREADS)
-    answers: list[Any] = []
-    lock = threading.Lock()
-
-    def worker() -> None:
-        try:
-            barrier.wait(timeout=30)
-            answer = call()
-            with lock:
-                answers.append(answer)
-        finally:
-            connections.close_all()  # each thread has its own connection
-
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return answers
+    return released_together([call] * THREADS)
 
 
 def test_concurrent_repeats_create_once(make_user):
